@@ -1,0 +1,32 @@
+# The MOLISA data portal. The two commands:
+#   make run    bring up the whole portal with demo data at http://127.0.0.1:5000
+#   make test   run the test suite against real PostgreSQL, Solr and Redis
+.PHONY: run test stop status install services bench i18n clean
+
+run:
+	@bash scripts/run.sh
+
+test:
+	@bash scripts/test.sh
+
+stop:
+	@bash scripts/stop.sh
+
+status:
+	@bash scripts/services.sh status
+
+install:
+	@bash scripts/install.sh
+
+services:
+	@bash scripts/services.sh start
+
+bench:
+	@bash scripts/bench.sh
+
+i18n:
+	@bash scripts/i18n.sh
+
+# Removes every local service's data (databases, Solr cores, file store).
+clean: stop
+	rm -rf .local

@@ -1,0 +1,86 @@
+"""``ckan molisa ...``: thin callers of ckanext-molisa's actions."""
+from __future__ import annotations
+
+import os
+import secrets
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+
+def _site_context() -> dict:
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    return {"user": site_user["name"], "ignore_auth": False}
+
+
+@click.group(short_help="MOLISA portal: units, code lists, demo data.")
+def molisa():
+    """MOLISA portal commands."""
+
+
+@molisa.command("seed-units")
+def seed_units():
+    """Create the 45 units of the annex of Decision 2327 (idempotent)."""
+    result = tk.get_action("molisa_units_seed")(_site_context(), {})
+    click.secho(
+        f"units: {len(result['created'])} created, {len(result['updated'])} updated, "
+        f"{len(result['unchanged'])} unchanged", fg="green")
+
+
+@molisa.command("load-demo")
+@click.option("--limit", type=int, default=None, help="Load only the first N datasets.")
+@click.option("--no-datastore", is_flag=True, help="Do not load rows into the DataStore.")
+def load_demo(limit, no_datastore):
+    """Load the demo catalogue (datasets that exist are skipped)."""
+    data = {"with_datastore": not no_datastore}
+    if limit is not None:
+        data["limit"] = limit
+    result = tk.get_action("molisa_demo_load")(_site_context(), data)
+    click.secho(
+        f"demo datasets: {len(result['created'])} created, {len(result['skipped'])} already there",
+        fg="green")
+
+
+@molisa.command("ensure-sysadmin")
+@click.argument("name")
+@click.option("--email", default=None, help="E-mail address (default NAME@localhost).")
+@click.option("--password-file", type=click.Path(dir_okay=False), required=True,
+              help="Read the password from this file; if the file does not exist, "
+                   "generate a password, write it there (mode 600) and print it once.")
+def ensure_sysadmin(name, email, password_file):
+    """Create sysadmin NAME unless it exists. The password never goes on the
+    command line (it would show in the process list)."""
+    context = _site_context()
+    try:
+        user = tk.get_action("user_show")(context, {"id": name})
+    except tk.ObjectNotFound:
+        user = None
+    if user is None:
+        generated = not os.path.exists(password_file)
+        if generated:
+            password = secrets.token_urlsafe(18)
+            fd = os.open(password_file, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+            with os.fdopen(fd, "w") as f:
+                f.write(password + "\n")
+        else:
+            with open(password_file) as f:
+                password = f.read().strip()
+        user = tk.get_action("user_create")(
+            dict(context), {"name": name, "email": email or f"{name}@localhost",
+                            "password": password})
+        click.secho(f"sysadmin {name} created", fg="green")
+        if generated:
+            click.secho(f"  password (shown once, kept in {password_file}): {password}",
+                        fg="yellow")
+    if not user.get("sysadmin"):
+        from ckan import model
+        obj = model.User.get(name)
+        obj.sysadmin = True
+        model.Session.commit()
+        click.secho(f"{name} is a sysadmin", fg="green")
+    else:
+        click.echo(f"sysadmin {name} exists")
+
+
+__all__ = ["molisa"]

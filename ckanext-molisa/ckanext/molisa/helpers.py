@@ -1,0 +1,83 @@
+"""Template helpers of ckanext-molisa."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+from ckan.lib.i18n import get_lang
+from flask import has_request_context
+
+from . import codelists
+
+__all__ = [
+    "molisa_codelist_choices",
+    "molisa_codelist_label",
+    "molisa_other_locale",
+    "molisa_localised",
+    "humanize_entity_type",
+]
+
+
+def _lang() -> str:
+    """The user's language, "vi" outside a request (CLI, background jobs)."""
+    if not has_request_context():
+        return "vi"
+    return "en" if get_lang() == "en" else "vi"
+
+
+def molisa_codelist_choices(field: dict[str, Any]) -> list[dict[str, Any]]:
+    """Choices for a scheming field from the code list named by ``codelist``.
+
+    Former provinces (before 1 July 2025) are labelled as such, so that older
+    data can still be described.
+    """
+    name = field["codelist"]
+    choices = []
+    for item in codelists.items(name):
+        label = dict(item["label"])
+        if item.get("status") == "former":
+            label = {
+                "vi": label["vi"] + " (trước 01/7/2025)",
+                "en": label["en"] + " (before 1 July 2025)",
+            }
+        choices.append({"value": item["value"], "label": label})
+    return choices
+
+
+def molisa_codelist_label(name: str, value: str) -> str:
+    """The label of ``value`` in code list ``name``, in the user's language."""
+    if not value:
+        return ""
+    return codelists.label(name, value, _lang())
+
+
+def molisa_other_locale() -> dict[str, str]:
+    """The other offered language and the current page's address in it, for
+    the one-click switch in the header (Vietnamese has no URL prefix)."""
+    target = "en" if _lang() != "en" else "vi"
+    path = tk.request.path if tk.request else "/"
+    query = tk.request.query_string.decode() if tk.request else ""
+    url = ("/en" if target == "en" else "") + path
+    if query:
+        url += "?" + query
+    return {
+        "locale": target,
+        "label": "English" if target == "en" else "Tiếng Việt",
+        "url": url,
+    }
+
+
+def molisa_localised(data: dict[str, Any], field: str) -> str:
+    """``data[field]`` in the user's language: the ``_en`` variant in English
+    when there is one, else the Vietnamese original."""
+    if _lang() == "en" and data.get(field + "_en"):
+        return data[field + "_en"]
+    return data.get(field) or ""
+
+
+@tk.chained_helper
+def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
+    """MOLISA datasets are called "datasets" in the UI, like CKAN's own."""
+    if entity_type == "package" and object_type == "molisa_dataset":
+        object_type = "dataset"
+    return next_helper(entity_type, object_type, purpose)

@@ -1,0 +1,42 @@
+"""ckanext-molisa: the MOLISA portal core. Registrations only; the logic
+lives in the modules named below."""
+from __future__ import annotations
+
+import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from . import facets, indexing
+
+
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.validators
+@tk.blanket.helpers
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IFacets, inherit=True)
+    p.implements(p.IPackageController, inherit=True)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+        tk.add_public_directory(config, "public")
+        tk.add_resource("assets", "ckanext-molisa")
+
+    # IFacets
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.dataset_facets(facets_dict)
+
+    def organization_facets(self, facets_dict, organization_type, package_type):
+        return facets.dataset_facets(facets_dict)
+
+    # IPackageController
+    def before_dataset_index(self, pkg_dict):
+        return indexing.molisa_index_fields(pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        return facets.label_facets(search_results)

@@ -1,0 +1,60 @@
+# Shared settings for the project's scripts. Source it; do not run it.
+# Every service runs on loopback, on fixed non-default ports, with its data
+# under .local/ (ignored by git).
+
+set -euo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+LOCAL="$ROOT/.local"
+VENV="$ROOT/.venv"
+PY="$VENV/bin/python"
+CKAN="$VENV/bin/ckan"
+RUN="$LOCAL/run"            # pid files
+LOGS="$LOCAL/log"
+
+PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
+PG_PORT="${MOLISA_PG_PORT:-15432}"
+PG_DATA="$LOCAL/pgdata"
+PG_SOCK="$LOCAL/pgsock"
+PG_SUPERUSER="postgres"
+
+REDIS_PORT="${MOLISA_REDIS_PORT:-16379}"
+
+SOLR_VERSION="9.10.1"
+SOLR_PORT="${MOLISA_SOLR_PORT:-18983}"
+SOLR_HOME="$LOCAL/solr"
+SOLR_LIB="$LOCAL/solr-lib-$SOLR_VERSION"
+SOLR_CORES="ckan ckan_test ckan_bench_molisa ckan_bench_stock"
+
+WEB_PORT="${MOLISA_WEB_PORT:-5000}"
+
+# Database role and names. The web application's role owns the CKAN databases;
+# the DataStore has its own database and a read-only role.
+DB_USER="ckan"
+DB_PASS="${MOLISA_DB_PASSWORD:-ckan}"
+DS_RO_USER="datastore_ro"
+DS_RO_PASS="${MOLISA_DS_RO_PASSWORD:-datastore_ro}"
+
+step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+info() { printf '    %s\n' "$*"; }
+
+as_postgres() { runuser -u postgres -- "$@"; }
+
+psql_su() {
+    # psql as the cluster's superuser, over the project's socket.
+    as_postgres "$PG_BIN/psql" -h "$PG_SOCK" -p "$PG_PORT" -U "$PG_SUPERUSER" -v ON_ERROR_STOP=1 -qAt "$@"
+}
+
+pid_alive() { [ -f "$1" ] && kill -0 "$(cat "$1")" 2>/dev/null; }
+
+wait_for() {
+    # wait_for NAME SECONDS COMMAND...: retry COMMAND until it succeeds.
+    local name="$1" secs="$2"; shift 2
+    local i
+    for ((i = 0; i < secs * 2; i++)); do
+        if "$@" >/dev/null 2>&1; then return 0; fi
+        sleep 0.5
+    done
+    echo "ERROR: $name did not come up within ${secs}s" >&2
+    return 1
+}

@@ -1,0 +1,62 @@
+#!/usr/bin/env bash
+# Installs what is missing: Debian packages, the Python virtual environment
+# (.venv), Solr's jars from Maven Central, and compiled translations.
+# Idempotent: a second run checks stamps and returns quickly.
+source "$(dirname "$0")/common.sh"
+
+# --- Debian packages -------------------------------------------------------
+need=()
+[ -x "$PG_BIN/initdb" ] || need+=(postgresql-15 postgresql-contrib)
+command -v redis-server >/dev/null || need+=(redis-server)
+command -v msgfmt >/dev/null || need+=(gettext)
+[ -f /usr/include/postgresql/libpq-fe.h ] || need+=(libpq-dev)
+ldconfig -p | grep -q libmagic.so.1 || need+=(libmagic1)
+command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null || need+=(maven)
+if [ ${#need[@]} -gt 0 ]; then
+    step "Installing Debian packages: ${need[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    apt-get update -qq
+    apt-get install -y -qq "${need[@]}" >/dev/null
+fi
+# The Debian packages start their own cluster/server; the project runs its own
+# instances, so the system ones are not needed (and not relied upon).
+
+# --- Python virtual environment --------------------------------------------
+stamp="$VENV/.molisa-installed"
+want="$(cat "$ROOT/requirements.txt" "$ROOT/requirements-dev.txt" "$ROOT/setup.py" | sha256sum | cut -c1-16)"
+if [ ! -x "$PY" ]; then
+    step "Creating the virtual environment in .venv"
+    python3 -m venv "$VENV"
+fi
+if [ "$(cat "$stamp" 2>/dev/null)" != "$want" ]; then
+    step "Installing Python packages (pinned in requirements.txt)"
+    "$PY" -m pip install -q --upgrade "pip==26.3" "setuptools==84.2.1" "wheel==0.48.0"
+    "$PY" -m pip install -q -r "$ROOT/requirements.txt" -r "$ROOT/requirements-dev.txt"
+    mkdir -p "$LOGS"
+    if ! "$PY" -m pip install -q --no-deps -e "$ROOT" > "$LOGS/pip-editable.log" 2>&1; then
+        cat "$LOGS/pip-editable.log"; exit 1
+    fi
+    "$PY" -m pip check
+    echo "$want" > "$stamp"
+else
+    info "Python packages up to date"
+fi
+
+# --- Solr jars ---------------------------------------------------------------
+if [ ! -f "$SOLR_LIB/.complete" ]; then
+    step "Fetching Apache Solr $SOLR_VERSION from Maven Central (cached in ~/.m2)"
+    mkdir -p "$SOLR_LIB"
+    mvn -q -B -f "$ROOT/config/solr/pom.xml" dependency:copy-dependencies \
+        -DincludeScope=runtime -DoutputDirectory="$SOLR_LIB"
+    touch "$SOLR_LIB/.complete"
+else
+    info "Solr $SOLR_VERSION jars present"
+fi
+
+# --- Translations --------------------------------------------------------------
+step "Compiling translations"
+for po in "$ROOT"/ckanext-*/ckanext/*/i18n/*/LC_MESSAGES/*.po; do
+    [ -f "$po" ] || continue
+    msgfmt --check -o "${po%.po}.mo" "$po"
+done

@@ -1,0 +1,21 @@
+#!/usr/bin/env bash
+# Creates (if missing) and migrates the databases of one CKAN site.
+#   scripts/prepare_site.sh CKAN_INI DB_NAME DATASTORE_DB_NAME
+# Core and every enabled plugin's alembic migrations are applied, and the
+# DataStore's read-only role gets its grants. Idempotent.
+source "$(dirname "$0")/common.sh"
+
+ini="$1" db="$2" dsdb="$3"
+
+for name in "$db" "$dsdb"; do
+    if [ -z "$(psql_su -d postgres -c "SELECT 1 FROM pg_database WHERE datname = '$name'")" ]; then
+        info "creating database $name"
+        psql_su -d postgres -c "CREATE DATABASE $name OWNER $DB_USER ENCODING 'UTF8' TEMPLATE template0"
+    fi
+done
+
+step "Migrating $db (CKAN core and plugins)"
+"$CKAN" -c "$ini" db init 2>&1 | grep -v -E "^\s*$|DEBUG" | tail -n 3
+
+step "Setting DataStore permissions on $dsdb"
+"$CKAN" -c "$ini" datastore set-permissions 2>/dev/null | psql_su -d "$dsdb" >/dev/null

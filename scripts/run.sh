@@ -1,0 +1,84 @@
+#!/usr/bin/env bash
+# `make run`: brings up the whole portal with demo data at http://127.0.0.1:5000.
+# Installs what is missing, starts PostgreSQL, Redis and Solr, creates and
+# migrates the databases, creates a sysadmin, seeds the units, loads the demo
+# catalogue and starts the web server and the background-job worker.
+# Idempotent: a second run reuses everything and only (re)starts what is down.
+source "$(dirname "$0")/common.sh"
+
+"$ROOT/scripts/install.sh"
+"$ROOT/scripts/services.sh" start
+
+# --- configuration -----------------------------------------------------------
+secrets="$LOCAL/secrets.env"
+if [ ! -f "$secrets" ]; then
+    step "Generating this installation's secrets (.local/secrets.env)"
+    umask 077
+    {
+        echo "MOLISA_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+        echo "MOLISA_JWT_SECRET=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
+    } > "$secrets"
+    umask 022
+fi
+set -a; source "$secrets"; set +a
+
+ini="$LOCAL/ckan.ini"
+mkdir -p "$LOCAL/storage"
+"$PY" "$ROOT/scripts/write_config.py" "$ini" \
+    MOLISA_ROOT="$ROOT" \
+    MOLISA_DEBUG=false \
+    MOLISA_SITE_URL="http://127.0.0.1:$WEB_PORT" \
+    MOLISA_SITE_ID=molisa \
+    MOLISA_DB_URL="postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/molisa" \
+    MOLISA_DATASTORE_WRITE_URL="postgresql://$DB_USER:$DB_PASS@127.0.0.1:$PG_PORT/molisa_datastore" \
+    MOLISA_DATASTORE_READ_URL="postgresql://$DS_RO_USER:$DS_RO_PASS@127.0.0.1:$PG_PORT/molisa_datastore" \
+    MOLISA_SOLR_URL="http://127.0.0.1:$SOLR_PORT/solr/ckan" \
+    MOLISA_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
+    MOLISA_REDIS_HOST=127.0.0.1 MOLISA_REDIS_PORT="$REDIS_PORT" MOLISA_HARVEST_REDIS_DB=2 \
+    MOLISA_STORAGE_PATH="$LOCAL/storage" \
+    MOLISA_SMTP_SERVER="127.0.0.1:${MOLISA_SMTP_PORT:-10025}" \
+    MOLISA_MAIL_FROM="congdulieu@molisa.gov.vn"
+export CKAN_INI="$ini"
+
+"$ROOT/scripts/prepare_site.sh" "$ini" molisa molisa_datastore
+
+# --- sysadmin, units, demo data -----------------------------------------------
+admin="${MOLISA_ADMIN_USER:-admin}"
+pwfile="$LOCAL/admin-password"
+if [ -n "${MOLISA_ADMIN_PASSWORD:-}" ] && [ ! -f "$pwfile" ]; then
+    (umask 077; printf '%s\n' "$MOLISA_ADMIN_PASSWORD" > "$pwfile")
+fi
+step "Sysadmin account"
+"$CKAN" -c "$ini" molisa ensure-sysadmin "$admin" --password-file "$pwfile" 2>&1 | grep -v "^\s*$" | grep -v " INFO \| DEBUG " || true
+step "Seeding the 45 units"
+"$CKAN" -c "$ini" molisa seed-units 2>&1 | grep -v " INFO \| DEBUG "
+step "Loading the demo catalogue (first run: a minute or two)"
+"$CKAN" -c "$ini" molisa load-demo 2>&1 | grep -v " INFO \| DEBUG "
+
+# --- web server and worker ----------------------------------------------------------
+if pid_alive "$RUN/web.pid"; then
+    info "web server already running"
+else
+    step "Starting the web server (gunicorn) on http://127.0.0.1:$WEB_PORT"
+    (cd "$ROOT/config" && "$VENV/bin/gunicorn" wsgi:application \
+        --bind "127.0.0.1:$WEB_PORT" --workers "${MOLISA_WEB_WORKERS:-3}" --timeout 120 \
+        --pid "$RUN/web.pid" --daemon \
+        --access-logfile "$LOGS/web-access.log" --error-logfile "$LOGS/web.log")
+fi
+if pid_alive "$RUN/worker.pid"; then
+    info "background-job worker already running"
+else
+    step "Starting the background-job worker"
+    nohup "$CKAN" -c "$ini" jobs worker > "$LOGS/worker.log" 2>&1 &
+    echo $! > "$RUN/worker.pid"
+fi
+wait_for "the portal" 90 curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
+
+cat <<MSG
+
+  The MOLISA data portal is up:  http://127.0.0.1:$WEB_PORT   (English: http://127.0.0.1:$WEB_PORT/en/)
+  Sysadmin: $admin   (password in .local/admin-password)
+  CKAN CLI: .venv/bin/ckan -c .local/ckan.ini ...
+  Logs:     .local/log/        Stop everything: make stop
+
+MSG

@@ -1,0 +1,161 @@
+#!/usr/bin/env bash
+# Starts, stops or reports the project's own PostgreSQL 15, Redis and Solr 9,
+# all on 127.0.0.1, with their data under .local/.
+#   scripts/services.sh start | stop | status
+source "$(dirname "$0")/common.sh"
+
+mkdir -p "$RUN" "$LOGS"
+
+# ---------------------------------------------------------------- PostgreSQL
+make_traversable() {
+    # The cluster runs as the "postgres" user (initdb refuses root), so every
+    # folder above .local must be searchable by it. A fresh `mktemp -d` clone
+    # is mode 700: open the search bit (only) where it is missing.
+    local d="$LOCAL"
+    while [ "$d" != "/" ]; do
+        if ! runuser -u postgres -- test -x "$d" 2>/dev/null; then
+            info "granting search permission on $d to the postgres user"
+            chmod o+x "$d"
+        fi
+        d="$(dirname "$d")"
+    done
+}
+
+pg_start() {
+    make_traversable
+    mkdir -p "$PG_SOCK"
+    chown postgres:postgres "$PG_SOCK"
+    if [ ! -f "$PG_DATA/PG_VERSION" ]; then
+        step "Creating the PostgreSQL 15 cluster in .local/pgdata"
+        mkdir -p "$PG_DATA"
+        chown postgres:postgres "$PG_DATA"
+        chmod 700 "$PG_DATA"
+        # Local socket: trust (only the postgres user reaches it, to administer);
+        # TCP on loopback: passwords (scram), as the application connects in production.
+        as_postgres "$PG_BIN/initdb" -D "$PG_DATA" -U "$PG_SUPERUSER" -E UTF8 \
+            --locale=C.UTF-8 --auth-local=trust --auth-host=scram-sha-256 >/dev/null
+    fi
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        info "PostgreSQL already running on port $PG_PORT"
+    else
+        step "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
+        touch "$LOGS/postgresql.log"; chown postgres:postgres "$LOGS/postgresql.log"
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgresql.log" -w -t 60 \
+            -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=on" \
+            start >/dev/null
+    fi
+    pg_ensure_roles
+}
+
+pg_ensure_roles() {
+    psql_su -d postgres <<SQL
+DO \$\$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER') THEN
+    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS' CREATEDB;
+  END IF;
+  IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DS_RO_USER') THEN
+    CREATE ROLE $DS_RO_USER LOGIN PASSWORD '$DS_RO_PASS' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+  END IF;
+END \$\$;
+SQL
+}
+
+pg_stop() {
+    if [ -f "$PG_DATA/PG_VERSION" ] && as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        step "Stopping PostgreSQL"
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -m fast -w stop >/dev/null
+    fi
+}
+
+# --------------------------------------------------------------------- Redis
+redis_start() {
+    if pid_alive "$RUN/redis.pid"; then
+        info "Redis already running on port $REDIS_PORT"
+        return
+    fi
+    step "Starting Redis on 127.0.0.1:$REDIS_PORT"
+    mkdir -p "$LOCAL/redis"
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+        --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log" \
+        --dir "$LOCAL/redis"
+    wait_for Redis 30 redis-cli -p "$REDIS_PORT" ping
+}
+
+redis_stop() {
+    if pid_alive "$RUN/redis.pid"; then
+        step "Stopping Redis"
+        redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$RUN/redis.pid")"
+        rm -f "$RUN/redis.pid"
+    fi
+}
+
+# ---------------------------------------------------------------------- Solr
+solr_layout() {
+    # (Re)writes the Solr home: solr.xml and one folder per core. The schema
+    # is CKAN's own schema.xml from the installed ckan package, with the
+    # MOLISA multi-valued fields added; configs are refreshed on every start.
+    local schema
+    schema="$("$PY" -c 'import ckan, os; print(os.path.join(os.path.dirname(ckan.__file__), "config/solr/schema.xml"))')"
+    mkdir -p "$SOLR_HOME"
+    echo '<solr/>' > "$SOLR_HOME/solr.xml"
+    local core
+    for core in $SOLR_CORES; do
+        mkdir -p "$SOLR_HOME/$core/conf"
+        echo "name=$core" > "$SOLR_HOME/$core/core.properties"
+        cp "$ROOT/config/solr/solrconfig.xml" "$SOLR_HOME/$core/conf/solrconfig.xml"
+        "$PY" - "$schema" "$ROOT/config/solr/molisa-fields.xml" "$SOLR_HOME/$core/conf/schema.xml" <<'PY'
+import sys
+schema, fields, out = (open(sys.argv[1], encoding="utf-8").read(),
+                       open(sys.argv[2], encoding="utf-8").read(), sys.argv[3])
+assert schema.count("</fields>") == 1, "unexpected CKAN schema.xml"
+open(out, "w", encoding="utf-8").write(schema.replace("</fields>", fields + "</fields>"))
+PY
+        touch "$SOLR_HOME/$core/conf/protwords.txt" "$SOLR_HOME/$core/conf/synonyms.txt" \
+              "$SOLR_HOME/$core/conf/stopwords.txt"
+    done
+}
+
+solr_start() {
+    if pid_alive "$RUN/solr.pid"; then
+        info "Solr already running on port $SOLR_PORT"
+        return
+    fi
+    solr_layout
+    step "Starting Solr $SOLR_VERSION on 127.0.0.1:$SOLR_PORT (cores: $SOLR_CORES)"
+    nohup java -Xms256m -Xmx1g \
+        -Dsolr.log.dir="$LOGS" \
+        -Dlog4j2.configurationFile="$ROOT/config/solr/log4j2.xml" \
+        -Dsolr.disableConfigSetsCreateAuthChecks=true \
+        -cp "$SOLR_LIB/*" "$ROOT/config/solr/SolrLauncher.java" "$SOLR_HOME" "$SOLR_PORT" \
+        > "$LOGS/solr-console.log" 2>&1 &
+    echo $! > "$RUN/solr.pid"
+    local core
+    for core in $SOLR_CORES; do
+        wait_for "Solr core $core" 120 curl -sf "http://127.0.0.1:$SOLR_PORT/solr/$core/schema/name"
+    done
+}
+
+solr_stop() {
+    if pid_alive "$RUN/solr.pid"; then
+        step "Stopping Solr"
+        local pid; pid="$(cat "$RUN/solr.pid")"
+        kill "$pid"
+        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 "$pid" 2>/dev/null || true
+        rm -f "$RUN/solr.pid"
+    fi
+}
+
+status() {
+    if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
+        echo "postgresql: running on 127.0.0.1:$PG_PORT"; else echo "postgresql: stopped"; fi
+    if pid_alive "$RUN/redis.pid"; then echo "redis:      running on 127.0.0.1:$REDIS_PORT"; else echo "redis:      stopped"; fi
+    if pid_alive "$RUN/solr.pid"; then echo "solr:       running on http://127.0.0.1:$SOLR_PORT/solr/"; else echo "solr:       stopped"; fi
+}
+
+case "${1:-start}" in
+    start)  pg_start; redis_start; solr_start ;;
+    stop)   solr_stop; redis_stop; pg_stop ;;
+    status) status ;;
+    *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
+esac

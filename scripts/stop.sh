@@ -1,0 +1,14 @@
+#!/usr/bin/env bash
+# `make stop`: stops what `make run` and `make test` started.
+source "$(dirname "$0")/common.sh"
+for name in web worker; do
+    if pid_alive "$RUN/$name.pid"; then
+        step "Stopping $name"
+        pid="$(cat "$RUN/$name.pid")"
+        kill "$pid"
+        for _ in $(seq 1 40); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/$name.pid"
+done
+"$ROOT/scripts/services.sh" stop

@@ -1,0 +1,56 @@
+"""Installs the three MOLISA CKAN extensions from this repository.
+
+Each extension keeps the layout of a stand-alone CKAN extension
+(``ckanext-<name>/ckanext/<name>/``); this one setup.py installs them together.
+"""
+from setuptools import setup
+
+EXTENSIONS = {
+    "molisa": "ckanext-molisa",
+    "molisa_sharing": "ckanext-molisa-sharing",
+    "molisa_audit": "ckanext-molisa-audit",
+}
+
+package_dir = {}
+packages = []
+for name, folder in EXTENSIONS.items():
+    package_dir[f"ckanext.{name}"] = f"{folder}/ckanext/{name}"
+    packages.append(f"ckanext.{name}")
+
+setup(
+    name="ckanext-molisa-portal",
+    version="0.1.0",
+    description="MOLISA data portal: CKAN extensions for Decision 2327/QD-BLDTBXH",
+    license="AGPL-3.0-or-later",
+    python_requires=">=3.10",
+    package_dir=package_dir,
+    packages=packages,
+    include_package_data=True,
+    package_data={
+        "": [
+            "*.yaml", "*.json", "*.csv", "*.txt", "*.ini", "*.mako",
+            "templates/**/*.html", "assets/**/*", "public/**/*",
+            "i18n/*/LC_MESSAGES/*.po", "i18n/*/LC_MESSAGES/*.mo", "i18n/*.pot",
+            "migration/**/*", "codelists/*", "demo/*",
+        ],
+    },
+    zip_safe=False,
+    entry_points={
+        "ckan.plugins": [
+            "molisa = ckanext.molisa.plugin:MolisaPlugin",
+            "molisa_sharing = ckanext.molisa_sharing.plugin:MolisaSharingPlugin",
+            "molisa_audit = ckanext.molisa_audit.plugin:MolisaAuditPlugin",
+        ],
+        "babel.extractors": [
+            "ckan = ckan.lib.extract:extract_ckan",
+        ],
+    },
+    message_extractors={
+        f"{folder}/ckanext/{name}": [
+            ("**.py", "python", None),
+            ("**.js", "javascript", None),
+            ("templates/**.html", "ckan", None),
+        ]
+        for name, folder in EXTENSIONS.items()
+    },
+)
