@@ -7,8 +7,9 @@ import pytest
 
 
 @pytest.fixture
-def clean_db(reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the migrations of the plugins that have tables."""
+def clean_db(with_plugins, reset_db, migrate_db_for):
+    """CKAN's clean_db, plus the migrations of the plugins that have tables
+    (which must be loaded for their migrations to be found)."""
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")

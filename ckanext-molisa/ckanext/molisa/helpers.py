@@ -77,7 +77,10 @@ def molisa_localised(data: dict[str, Any], field: str) -> str:
 
 @tk.chained_helper
 def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
-    """MOLISA datasets are called "datasets" in the UI, like CKAN's own."""
+    """MOLISA datasets are called "datasets" in the UI, like CKAN's own; the
+    ministry's organizations are its units."""
     if entity_type == "package" and object_type == "molisa_dataset":
         object_type = "dataset"
+    if entity_type == "organization" and purpose in ("main nav", "page title", "facet label"):
+        return tk._("Units")
     return next_helper(entity_type, object_type, purpose)

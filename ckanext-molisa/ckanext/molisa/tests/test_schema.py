@@ -143,3 +143,20 @@ class TestResourceStructure:
         errors = _errors(create_dataset, dataset_dict(resources=[{
             "url": "https://example.org/a.csv", "name": "a.csv", "size": "big"}]))
         assert "size" in errors["resources"][0]
+
+
+@pytest.mark.req("R14.4")
+def test_api_errors_come_in_the_users_language(dataset_dict, sysadmin, app):
+    """Vietnamese by default, English under /en/: a 409 with a message per field."""
+    headers = {"Authorization": sysadmin["token"]}
+    body = dataset_dict(personal_data="true", sector="")
+    response = app.post("/api/3/action/package_create", json=body, headers=headers, status=409)
+    error = response.json["error"]
+    assert error["__type"] == "Validation Error"
+    assert error["personal_data"] == [
+        "Dữ liệu mở không được chứa dữ liệu cá nhân. Hãy chọn mức độ truy cập khác "
+        "hoặc loại bỏ dữ liệu cá nhân."]
+    assert "sector" in error
+    response = app.post("/en/api/3/action/package_create", json=body, headers=headers, status=409)
+    assert response.json["error"]["personal_data"][0].startswith(
+        "An open dataset cannot contain personal data")
