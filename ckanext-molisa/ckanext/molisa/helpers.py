@@ -13,8 +13,9 @@ __all__ = [
     "molisa_codelist_choices",
     "molisa_codelist_label",
     "molisa_other_locale",
-    "molisa_localised",
     "humanize_entity_type",
+    "dataset_display_name",
+    "get_translated",
 ]
 
 
@@ -67,12 +68,23 @@ def molisa_other_locale() -> dict[str, str]:
     }
 
 
-def molisa_localised(data: dict[str, Any], field: str) -> str:
-    """``data[field]`` in the user's language: the ``_en`` variant in English
-    when there is one, else the Vietnamese original."""
-    if _lang() == "en" and data.get(field + "_en"):
+def _english(data: Any, field: str) -> str | None:
+    """``data[field + "_en"]`` when the user reads English and it is there."""
+    if _lang() == "en" and isinstance(data, dict) and data.get(field + "_en"):
         return data[field + "_en"]
-    return data.get(field) or ""
+    return None
+
+
+@tk.chained_helper
+def dataset_display_name(next_helper, package_or_package_dict):
+    """English titles under /en/, Vietnamese otherwise."""
+    return _english(package_or_package_dict, "title") or next_helper(package_or_package_dict)
+
+
+@tk.chained_helper
+def get_translated(next_helper, data_dict, field):
+    """English descriptions (``notes_en``, ``title_en``) under /en/."""
+    return _english(data_dict, field) or next_helper(data_dict, field)
 
 
 @tk.chained_helper

@@ -1,0 +1,117 @@
+"""Shared parts of the benchmarks: two CKAN sites from the same install and
+the same Solr, one with the MOLISA plugins and one stock, each with its own
+database and Solr core, served by gunicorn on loopback."""
+from __future__ import annotations
+
+import os
+import random
+import statistics
+import subprocess
+import sys
+import time
+
+import requests
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+LOCAL = os.path.join(ROOT, ".local")
+VENV_BIN = os.path.join(ROOT, ".venv", "bin")
+PG_PORT = int(os.environ.get("MOLISA_PG_PORT", 15432))
+SOLR_PORT = int(os.environ.get("MOLISA_SOLR_PORT", 18983))
+REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
+
+MOLISA_PLUGINS = ("molisa molisa_sharing molisa_audit scheming_datasets scheming_organizations "
+                  "activity datastore datatables_view text_view dcat harvest ckan_harvester "
+                  "dcat_rdf_harvester")
+STOCK_PLUGINS = ("activity datastore datatables_view text_view dcat harvest ckan_harvester "
+                 "dcat_rdf_harvester")
+
+
+def write_ini(flavour: str, port: int, plugins: str | None = None) -> str:
+    """Write .local/bench-<flavour>.ini from the portal's template."""
+    ini = os.path.join(LOCAL, f"bench-{flavour}.ini")
+    db = f"molisa_bench_{flavour}"
+    values = dict(
+        MOLISA_ROOT=ROOT, MOLISA_DEBUG="false",
+        MOLISA_SITE_URL=f"http://127.0.0.1:{port}", MOLISA_SITE_ID=f"bench_{flavour}",
+        MOLISA_SECRET_KEY="bench-only", MOLISA_JWT_SECRET="bench-only",
+        MOLISA_DB_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}",
+        MOLISA_DATASTORE_WRITE_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}_datastore",
+        MOLISA_DATASTORE_READ_URL=(f"postgresql://datastore_ro:datastore_ro@127.0.0.1:{PG_PORT}/"
+                                   f"{db}_datastore"),
+        MOLISA_SOLR_URL=f"http://127.0.0.1:{SOLR_PORT}/solr/ckan_bench_{flavour}",
+        MOLISA_REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/5",
+        MOLISA_REDIS_HOST="127.0.0.1", MOLISA_REDIS_PORT=str(REDIS_PORT),
+        MOLISA_HARVEST_REDIS_DB="6",
+        MOLISA_STORAGE_PATH=os.path.join(LOCAL, f"bench-storage-{flavour}"),
+        MOLISA_SMTP_SERVER="127.0.0.1:10025", MOLISA_MAIL_FROM="bench@localhost",
+    )
+    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
+                   + [f"{k}={v}" for k, v in values.items()], check=True)
+    if plugins is not None:
+        with open(ini, encoding="utf-8") as f:
+            text = f.read()
+        lines = []
+        for line in text.splitlines():
+            if line.startswith("ckan.plugins ="):
+                line = f"ckan.plugins = {plugins}"
+            elif flavour == "stock" and (line.startswith("scheming.") or
+                                         line.startswith("ckan.default.package_type")):
+                continue
+            lines.append(line)
+        with open(ini, "w", encoding="utf-8") as f:
+            f.write("\n".join(lines) + "\n")
+    return ini
+
+
+def prepare(ini: str, flavour: str) -> None:
+    db = f"molisa_bench_{flavour}"
+    subprocess.run(["bash", os.path.join(ROOT, "scripts", "prepare_site.sh"), ini, db,
+                    db + "_datastore"], check=True)
+
+
+class Server:
+    """gunicorn serving one site; a context manager."""
+
+    def __init__(self, ini: str, port: int, workers: int = 1):
+        self.ini, self.port, self.workers = ini, port, workers
+        self.url = f"http://127.0.0.1:{port}"
+
+    def __enter__(self):
+        env = dict(os.environ, CKAN_INI=self.ini)
+        log = open(self.ini + ".log", "w")
+        self.proc = subprocess.Popen(
+            [os.path.join(VENV_BIN, "gunicorn"), "wsgi:application", "--chdir",
+             os.path.join(ROOT, "config"), "--bind", f"127.0.0.1:{self.port}",
+             "--workers", str(self.workers), "--timeout", "120"],
+            env=env, stdout=log, stderr=log)
+        deadline = time.monotonic() + 120
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(self.url + "/api/3/action/status_show", timeout=5).ok:
+                    return self
+            except requests.ConnectionError:
+                pass
+            if self.proc.poll() is not None:
+                break
+            time.sleep(0.5)
+        raise RuntimeError(f"server for {self.ini} did not start; see {self.ini}.log")
+
+    def __exit__(self, *exc):
+        self.proc.terminate()
+        self.proc.wait(timeout=30)
+
+
+def percentile(values: list[float], pct: float) -> float:
+    ordered = sorted(values)
+    k = (len(ordered) - 1) * pct / 100
+    lo, hi = int(k), min(int(k) + 1, len(ordered) - 1)
+    return ordered[lo] + (ordered[hi] - ordered[lo]) * (k - lo)
+
+
+def summary(samples: list[float]) -> dict[str, float]:
+    return {"n": len(samples), "p50": percentile(samples, 50) * 1000,
+            "p95": percentile(samples, 95) * 1000, "mean": statistics.fmean(samples) * 1000}
+
+
+def rng(seed: int = 2327) -> random.Random:
+    return random.Random(seed)
