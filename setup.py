@@ -3,7 +3,7 @@
 Each extension keeps the layout of a stand-alone CKAN extension
 (``ckanext-<name>/ckanext/<name>/``); this one setup.py installs them together.
 """
-from setuptools import setup
+from setuptools import find_packages, setup
 
 EXTENSIONS = {
     "molisa": "ckanext-molisa",
@@ -16,6 +16,11 @@ packages = []
 for name, folder in EXTENSIONS.items():
     package_dir[f"ckanext.{name}"] = f"{folder}/ckanext/{name}"
     packages.append(f"ckanext.{name}")
+    # subpackages (logic, demo, migration, ...), tests included: they ship like
+    # the tests of CKAN's own extensions.
+    for sub in find_packages(f"{folder}/ckanext/{name}"):
+        packages.append(f"ckanext.{name}.{sub}")
+        package_dir[f"ckanext.{name}.{sub}"] = f"{folder}/ckanext/{name}/" + sub.replace(".", "/")
 
 setup(
     name="ckanext-molisa-portal",

@@ -1,11 +1,14 @@
-"""WSGI entry point of the portal, for gunicorn: reads the CKAN config named by
-the CKAN_INI environment variable."""
+"""WSGI application of the MOLISA portal, for gunicorn (`make run`, and the
+`web` role of docker/ckan/entrypoint.sh).
+
+The configuration is the ckan.ini named by $CKAN_INI (default
+/etc/ckan/ckan.ini, where the production image renders it). CKANConfigLoader
+also applies the ini's [loggers]/[handlers]/[formatters] sections.
+"""
 import os
-from logging.config import fileConfig
 
 from ckan.cli import CKANConfigLoader
 from ckan.config.middleware import make_app
 
-_ini = os.environ["CKAN_INI"]
-fileConfig(_ini, disable_existing_loggers=False)
-application = make_app(CKANConfigLoader(_ini).get_config())
+config_path = os.environ.get("CKAN_INI", "/etc/ckan/ckan.ini")
+application = make_app(CKANConfigLoader(config_path).get_config())

@@ -1,0 +1,279 @@
+#!/usr/bin/env bash
+# Entrypoint of the MOLISA CKAN image: one image, one role per container.
+#
+#   init               one-shot: migrate databases, DataStore permissions,
+#                      units, first sysadmin, search index if empty; then exit
+#   web                gunicorn serving CKAN on :5000 (behind nginx)
+#   worker             CKAN background jobs (`ckan jobs worker`)
+#   gather-consumer    ckanext-harvest gather queue consumer
+#   fetch-consumer     ckanext-harvest fetch queue consumer
+#   harvest-scheduler  `ckan harvester run` every HARVEST_RUN_INTERVAL seconds
+#   anything else      run as a command with the rendered config, e.g.
+#                      `docker compose run --rm ckan-web ckan search-index rebuild`
+#
+# Every role first renders $CKAN_INI (/etc/ckan/ckan.ini, mode 600, inside
+# the container only) from config/ckan.ini.tmpl. The template's ${MOLISA_*}
+# placeholders come from the environment (docker/compose.yaml, docker/.env)
+# and from secret files (VAR_FILE=/run/secrets/...), or are derived below.
+set -Eeuo pipefail
+umask 0027
+
+HERE="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+TOOLS=(python "$HERE/dockertools.py")
+
+export MOLISA_ROOT="${MOLISA_ROOT:-/srv/app}"
+export CKAN_INI="${CKAN_INI:-/etc/ckan/ckan.ini}"
+CKAN_INI_TEMPLATE="${CKAN_INI_TEMPLATE:-$MOLISA_ROOT/config/ckan.ini.tmpl}"
+WAIT_SECONDS="${WAIT_SECONDS:-300}"
+
+log() { printf '[entrypoint %s] %s\n' "$(date -u +%Y-%m-%dT%H:%M:%SZ)" "$*" >&2; }
+die() { log "ERROR: $*"; exit 1; }
+
+# --- secrets ---------------------------------------------------------------
+# VAR_FILE=/path (a Docker secret) sets VAR from the file's content, so that
+# secrets never sit in the compose file, the image or `docker inspect`.
+file_env() {
+    local var="$1" file_var="${1}_FILE"
+    local file="${!file_var:-}"
+    if [ -n "$file" ]; then
+        [ -z "${!var:-}" ] || die "both $var and $file_var are set; use one"
+        [ -r "$file" ] || die "$file_var=$file is not readable by uid $(id -u)"
+        export "$var"="$(<"$file")"   # $(<) drops the trailing newline
+    fi
+    unset "$file_var"
+}
+
+# Values that end up in URLs and in ckan.ini must be URL-safe and free of "%":
+# CKAN reads its ini with ConfigParser interpolation and also copies every
+# CKAN_* environment variable into it, where a "%" is a fatal syntax error.
+require_safe_secret() {
+    local var="$1" value="${!1:-}"
+    [ -n "$value" ] || die "$var is empty: set ${var}_FILE (a Docker secret) or $var"
+    [[ "$value" =~ ^[A-Za-z0-9._~-]{16,}$ ]] \
+        || die "$var must be at least 16 characters of A-Z a-z 0-9 . _ ~ - (generate it with docker/generate-secrets.sh)"
+}
+
+# CKAN_SMTP_PASSWORD is read by CKAN itself (it overrides smtp.password).
+for var in MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD MOLISA_SECRET_KEY MOLISA_JWT_SECRET \
+           MOLISA_SYSADMIN_PASSWORD POSTGRES_PASSWORD CKAN_SMTP_PASSWORD; do
+    file_env "$var"
+done
+
+for var in $(compgen -e); do
+    if [[ ( "$var" == CKAN_* || "$var" == MOLISA_* ) && "$var" != MOLISA_SYSADMIN_PASSWORD \
+          && "${!var}" == *%* ]]; then
+        die "environment variable $var contains '%', which breaks CKAN's config parser"
+    fi
+done
+
+# --- derived settings --------------------------------------------------------
+: "${POSTGRES_HOST:=db}" "${POSTGRES_PORT:=5432}"
+: "${CKAN_DB_NAME:=ckan}" "${CKAN_DB_USER:=ckan}"
+: "${DATASTORE_DB_NAME:=datastore}" "${DATASTORE_RO_USER:=datastore_ro}"
+# Read-only DataStore queries may go to a streaming replica (README, "Growing
+# past one machine"); writes always go to the primary.
+: "${DATASTORE_READ_HOST:=$POSTGRES_HOST}" "${DATASTORE_READ_PORT:=$POSTGRES_PORT}"
+: "${REDIS_HOST:=redis}" "${REDIS_PORT:=6379}"
+: "${SOLR_URL:=http://solr:8983/solr/ckan}"
+
+export MOLISA_DEBUG="${MOLISA_DEBUG:-false}"
+export MOLISA_SITE_ID="${MOLISA_SITE_ID:-molisa}"
+export MOLISA_STORAGE_PATH="${MOLISA_STORAGE_PATH:-/var/lib/ckan}"
+export MOLISA_SOLR_URL="${MOLISA_SOLR_URL:-$SOLR_URL}"
+export MOLISA_REDIS_HOST="${MOLISA_REDIS_HOST:-$REDIS_HOST}"
+export MOLISA_REDIS_PORT="${MOLISA_REDIS_PORT:-$REDIS_PORT}"
+export MOLISA_REDIS_URL="${MOLISA_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/0}"
+export MOLISA_HARVEST_REDIS_DB="${MOLISA_HARVEST_REDIS_DB:-1}"
+export MOLISA_SMTP_SERVER="${MOLISA_SMTP_SERVER:-localhost:25}"
+export MOLISA_MAIL_FROM="${MOLISA_MAIL_FROM:-no-reply@localhost}"
+[ -n "${MOLISA_SITE_URL:-}" ] || die "MOLISA_SITE_URL is not set (docker/.env)"
+
+if [ -z "${MOLISA_DB_URL:-}" ] || [ -z "${MOLISA_DATASTORE_WRITE_URL:-}" ]; then
+    require_safe_secret MOLISA_DB_PASSWORD
+fi
+if [ -z "${MOLISA_DATASTORE_READ_URL:-}" ]; then
+    require_safe_secret MOLISA_DS_RO_PASSWORD
+fi
+export MOLISA_DB_URL="${MOLISA_DB_URL:-postgresql://$CKAN_DB_USER:${MOLISA_DB_PASSWORD:-}@$POSTGRES_HOST:$POSTGRES_PORT/$CKAN_DB_NAME}"
+export MOLISA_DATASTORE_WRITE_URL="${MOLISA_DATASTORE_WRITE_URL:-postgresql://$CKAN_DB_USER:${MOLISA_DB_PASSWORD:-}@$POSTGRES_HOST:$POSTGRES_PORT/$DATASTORE_DB_NAME}"
+export MOLISA_DATASTORE_READ_URL="${MOLISA_DATASTORE_READ_URL:-postgresql://$DATASTORE_RO_USER:${MOLISA_DS_RO_PASSWORD:-}@$DATASTORE_READ_HOST:$DATASTORE_READ_PORT/$DATASTORE_DB_NAME}"
+require_safe_secret MOLISA_SECRET_KEY
+require_safe_secret MOLISA_JWT_SECRET
+
+# --- configuration -------------------------------------------------------------
+render_config() {
+    if [ -f "$CKAN_INI_TEMPLATE" ]; then
+        "${TOOLS[@]}" render "$CKAN_INI_TEMPLATE" "$CKAN_INI"
+    elif [ ! -f "$CKAN_INI" ]; then
+        die "neither $CKAN_INI_TEMPLATE nor $CKAN_INI exists"
+    fi
+    if [ ! -d "$MOLISA_STORAGE_PATH" ] || [ ! -w "$MOLISA_STORAGE_PATH" ]; then
+        die "storage path $MOLISA_STORAGE_PATH is missing or not writable by uid $(id -u)"
+    fi
+}
+
+wait_for_postgres() {
+    local i
+    for ((i = 0; i < WAIT_SECONDS / 2; i++)); do
+        if pg_isready -q -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -t 3; then return 0; fi
+        sleep 2
+    done
+    die "PostgreSQL at $POSTGRES_HOST:$POSTGRES_PORT not ready after ${WAIT_SECONDS}s"
+}
+
+wait_for_services() {
+    log "waiting for PostgreSQL, Redis and Solr"
+    wait_for_postgres
+    "${TOOLS[@]}" wait-tcp "$MOLISA_REDIS_HOST" "$MOLISA_REDIS_PORT" "$WAIT_SECONDS"
+    "${TOOLS[@]}" wait-http "${MOLISA_SOLR_URL%/}/admin/ping" "$WAIT_SECONDS"
+}
+
+# --- init ------------------------------------------------------------------
+psql_super() {
+    # psql as the PostgreSQL superuser; only the one-shot init container gets
+    # this password (compose: secret postgres_password).
+    [ -n "${POSTGRES_PASSWORD:-}" ] || die "POSTGRES_PASSWORD(_FILE) is needed by init"
+    PGPASSWORD="$POSTGRES_PASSWORD" PGOPTIONS="-c client_min_messages=warning" \
+        psql -X -q -v ON_ERROR_STOP=1 \
+        -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "${POSTGRES_USER:-postgres}" "$@"
+}
+
+psql_ckan() {
+    PGPASSWORD="$MOLISA_DB_PASSWORD" psql -X -q -v ON_ERROR_STOP=1 -tA \
+        -h "$POSTGRES_HOST" -p "$POSTGRES_PORT" -U "$CKAN_DB_USER" -d "$CKAN_DB_NAME" "$@"
+}
+
+ensure_sysadmin() {
+    local name="${MOLISA_SYSADMIN_NAME:-}" email="${MOLISA_SYSADMIN_EMAIL:-}"
+    if [ -z "$name" ]; then
+        log "MOLISA_SYSADMIN_NAME not set: no sysadmin created"
+        return 0
+    fi
+    [[ "$name" =~ ^[a-z0-9_-]{2,100}$ ]] || die "MOLISA_SYSADMIN_NAME must match [a-z0-9_-]{2,100}"
+    local exists
+    exists="$(printf 'SELECT count(*) FROM "user" WHERE name = :'"'"'n'"'"';\n' \
+              | psql_ckan -v n="$name")"
+    if [ "$exists" != "0" ]; then
+        log "sysadmin account '$name' exists: left as it is (password unchanged)"
+        return 0
+    fi
+    [ -n "$email" ] || die "MOLISA_SYSADMIN_EMAIL is needed to create '$name'"
+    local pw="${MOLISA_SYSADMIN_PASSWORD:-}"
+    [ "${#pw}" -ge 8 ] || die "MOLISA_SYSADMIN_PASSWORD(_FILE) must be at least 8 characters"
+    log "creating sysadmin '$name'"
+    # The password goes through a private file, never the command line.
+    local pwfile
+    pwfile="$(mktemp)"
+    chmod 600 "$pwfile"
+    printf '%s\n' "$pw" > "$pwfile"
+    ckan molisa ensure-sysadmin "$name" --email "$email" --password-file "$pwfile"
+    rm -f "$pwfile"
+}
+
+run_init() {
+    render_config
+    wait_for_services
+
+    log "ckan db upgrade (core and plugins; same as 'ckan db init' on an empty database)"
+    ckan db upgrade
+
+    # Explicit per-plugin upgrades (harvest, activity, molisa_audit,
+    # molisa_sharing, ...). A plugin without a migration/<plugin>/ folder has
+    # nothing to migrate: `ckan db upgrade -p` would fail on it, so skip it.
+    local plugin rc
+    for plugin in $("${TOOLS[@]}" plugins "$CKAN_INI"); do
+        rc=0
+        "${TOOLS[@]}" has-migrations "$plugin" || rc=$?
+        case "$rc" in
+            0) log "ckan db upgrade -p $plugin"; ckan db upgrade -p "$plugin" ;;
+            1) log "plugin $plugin has no migrations: nothing to upgrade" ;;
+            *) die "cannot tell whether plugin $plugin has migrations" ;;
+        esac
+    done
+
+    log "DataStore permissions (ckan datastore set-permissions | psql as superuser)"
+    local sql
+    sql="$(mktemp)"
+    ckan datastore set-permissions >"$sql"
+    grep -q '^\\connect' "$sql" || die "unexpected output of 'ckan datastore set-permissions'"
+    psql_super -d postgres -f "$sql" >/dev/null
+    rm -f "$sql"
+
+    log "ckan molisa seed-units"
+    ckan molisa seed-units
+
+    ensure_sysadmin
+
+    # After a restore of PostgreSQL into a fresh deployment, or the loss of the
+    # Solr volume, the index is empty while the database is not: rebuild it.
+    local in_db in_solr
+    in_db="$(psql_ckan -c "SELECT count(*) FROM package WHERE state = 'active'")"
+    in_solr="$("${TOOLS[@]}" solr-count "$MOLISA_SOLR_URL" "$MOLISA_SITE_ID")"
+    if [ "$in_db" -gt 0 ] && [ "$in_solr" -eq 0 ]; then
+        log "search index empty but $in_db datasets in the database: ckan search-index rebuild"
+        ckan search-index rebuild
+    fi
+    log "init done"
+}
+
+# --- long-running roles ------------------------------------------------------------
+run_web() {
+    render_config
+    wait_for_services
+    # Sync workers: nginx buffers requests and responses, so slow clients never
+    # hold a worker. No --preload: every worker opens its own DB connections.
+    # GUNICORN_EXTRA_ARGS is split into words on purpose.
+    # shellcheck disable=SC2086
+    exec gunicorn wsgi:application \
+        --chdir "$HERE/../../config" \
+        --bind "0.0.0.0:${GUNICORN_PORT:-5000}" \
+        --workers "${GUNICORN_WORKERS:-4}" \
+        --timeout "${GUNICORN_TIMEOUT:-120}" \
+        --graceful-timeout 30 \
+        --max-requests "${GUNICORN_MAX_REQUESTS:-2000}" \
+        --max-requests-jitter 200 \
+        --limit-request-line 8190 \
+        --forwarded-allow-ips "${GUNICORN_FORWARDED_ALLOW_IPS:-*}" \
+        --worker-tmp-dir /dev/shm \
+        --no-control-socket \
+        --error-logfile - \
+        ${GUNICORN_EXTRA_ARGS:-}
+}
+
+run_harvest_scheduler() {
+    # Placeholder scheduler: starts due harvest jobs and marks finished ones.
+    # A later issue replaces this loop by `ckan molisa-harvest scheduler`.
+    # Run exactly ONE instance of this role.
+    local interval="${HARVEST_RUN_INTERVAL:-300}"
+    trap 'log "harvest scheduler stopping"; exit 0' TERM INT
+    log "harvest scheduler: 'ckan harvester run' every ${interval}s"
+    while true; do
+        ckan harvester run || log "'ckan harvester run' failed; retrying in ${interval}s"
+        sleep "$interval" &
+        wait $!
+    done
+}
+
+role="${1:-web}"
+case "$role" in
+    init)
+        run_init ;;
+    web)
+        run_web ;;
+    worker)
+        render_config; wait_for_services
+        # shellcheck disable=SC2086  # CKAN_JOB_QUEUES is a list of queue names
+        exec ckan jobs worker ${CKAN_JOB_QUEUES:-} ;;
+    gather-consumer)
+        render_config; wait_for_services
+        exec ckan harvester gather-consumer ;;
+    fetch-consumer)
+        render_config; wait_for_services
+        exec ckan harvester fetch-consumer ;;
+    harvest-scheduler)
+        render_config; wait_for_services
+        run_harvest_scheduler ;;
+    *)
+        render_config
+        exec "$@" ;;
+esac
