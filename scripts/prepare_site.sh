@@ -18,4 +18,4 @@ step "Migrating $db (CKAN core and plugins)"
 "$CKAN" -c "$ini" db init 2>&1 | grep -v -E "^\s*$|DEBUG" | tail -n 3
 
 step "Setting DataStore permissions on $dsdb"
-"$CKAN" -c "$ini" datastore set-permissions 2>/dev/null | psql_su -d "$dsdb" >/dev/null
+"$CKAN" -c "$ini" datastore set-permissions 2>/dev/null | PGOPTIONS="-c client_min_messages=warning" psql_su -d "$dsdb" >/dev/null

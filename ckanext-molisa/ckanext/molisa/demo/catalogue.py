@@ -55,9 +55,9 @@ FACTORS = {
 
 
 @functools.lru_cache(maxsize=None)
-def _codelist(name: str) -> tuple:
+def _codelist(name: str, key: str = "items") -> tuple:
     with open(_CODELISTS / f"{name}.json", encoding="utf-8") as fh:
-        return tuple(json.load(fh)["items"])
+        return tuple(json.load(fh)[key])
 
 
 @functools.lru_cache(maxsize=None)
@@ -328,7 +328,8 @@ THEMES = {
              "Luật Giáo dục nghề nghiệp 2014", "Phòng Kế hoạch - Thống kê - Tổng cục Giáo dục nghề nghiệp",
              "thongke.gdnn@molisa.gov.vn"),
     "atld": ("cuc-an-toan-lao-dong", "an-toan-lao-dong", "csdl-an-toan-lao-dong",
-             "Luật An toàn, vệ sinh lao động 2015", "Phòng Chính sách an toàn lao động - Cục An toàn lao động",
+             "Luật An toàn, vệ sinh lao động 2015",
+             "Phòng Chính sách an toàn lao động - Cục An toàn lao động",
              "chinhsach.atld@molisa.gov.vn"),
     "gn": ("van-phong-quoc-gia-ve-giam-ngheo", "giam-ngheo", "csdl-giam-ngheo", "Nghị định 07/2021/NĐ-CP",
            "Phòng Tổng hợp - Văn phòng Quốc gia về giảm nghèo", "tonghop.giamngheo@molisa.gov.vn"),
@@ -340,7 +341,8 @@ THEMES = {
            "cainghien.tnxh@molisa.gov.vn"),
     "bdg": ("vu-binh-dang-gioi", "binh-dang-gioi", "he-thong-bao-cao-thong-ke", "Luật Bình đẳng giới 2006",
             "Phòng Thống kê giới - Vụ Bình đẳng giới", "thongke.bdg@molisa.gov.vn"),
-    "bhxh": ("vu-bao-hiem-xa-hoi", "bao-hiem-xa-hoi", "he-thong-bao-cao-thong-ke", "Luật Bảo hiểm xã hội 2024",
+    "bhxh": ("vu-bao-hiem-xa-hoi", "bao-hiem-xa-hoi", "he-thong-bao-cao-thong-ke",
+             "Luật Bảo hiểm xã hội 2024",
              "Phòng Chính sách bảo hiểm xã hội - Vụ Bảo hiểm xã hội", "chinhsach.bhxh@molisa.gov.vn"),
     "tl": ("cuc-quan-he-lao-dong-va-tien-luong", "tien-luong-quan-he-lao-dong", "he-thong-bao-cao-thong-ke",
            "Bộ luật Lao động 2019", "Phòng Tiền lương - Cục Quan hệ lao động và Tiền lương",
@@ -601,8 +603,8 @@ D("atld", "kiem-dinh-thiet-bi-nghiem-ngat-khu-vuc-i", "open",
   "kiểm định, thiết bị nâng, nồi hơi", ("2023-01-01", "2025-12-31"), "quarterly", NORTH,
   ("kiem_dinh_thiet_bi_theo_quy.csv", "Số thiết bị kiểm định, không đạt theo năm, quý và loại.",
    cube([("nam", Y(2023, 2025)), ("quy", Q),
-         ("loai_thiet_bi", [("Nồi hơi", 8), ("Bình chịu áp lực", 30), ("Thiết bị nâng", 28), ("Thang máy", 18),
-                            ("Hệ thống lạnh", 6), ("Đường ống dẫn hơi nước, nước nóng", 5),
+         ("loai_thiet_bi", [("Nồi hơi", 8), ("Bình chịu áp lực", 30), ("Thiết bị nâng", 28),
+                            ("Thang máy", 18), ("Hệ thống lạnh", 6), ("Đường ống dẫn hơi nước, nước nóng", 5),
                             ("Xe nâng hàng", 5)])],
         ("so_thiet_bi_kiem_dinh", "n", 9000, .05), ("so_khong_dat", "p", "so_thiet_bi_kiem_dinh", .01, .04))),
   unit="trung-tam-kiem-dinh-ky-thuat-an-toan-khu-vuc-i",
@@ -848,12 +850,291 @@ D("te", "ho-tro-tre-em-quy-bao-tro-tre-em-mien-trung", "open",
   ("ho_tro_tre_em_mien_trung.csv", "Số trẻ em được hỗ trợ và kinh phí theo chương trình.",
    cube([("nam", Y(2024, 2025)), ("tinh", P),
          ("chuong_trinh", [("Hỗ trợ phẫu thuật tim bẩm sinh", 4), ("Học bổng cho trẻ em nghèo vượt khó", 35),
-                           ("Quà Tết, Trung thu cho trẻ em", 36), ("Hỗ trợ trẻ em bị ảnh hưởng thiên tai", 15),
+                           ("Quà Tết, Trung thu cho trẻ em", 36),
+                           ("Hỗ trợ trẻ em bị ảnh hưởng thiên tai", 15),
                            ("Hỗ trợ trẻ em mồ côi", 10)])],
         ("so_tre_em_duoc_ho_tro", "n", 60_000, .05),
         ("kinh_phi_trieu_dong", "p", "so_tre_em_duoc_ho_tro", .5, 3))),
   unit="quy-bao-tro-tre-em-viet-nam", source="khac",
   contact=("Ban Truyền thông - Quỹ Bảo trợ trẻ em Việt Nam", "truyenthong.qbtte@molisa.gov.vn"))
+
+
+# --- Shared within the sector (default_shared) ------------------------------
+
+D("ncc", "ngan-sach-chi-tra-uu-dai-nguoi-co-cong-2025", "default_shared",
+  ("Dự toán và giải ngân kinh phí ưu đãi người có công theo tỉnh, quý năm 2025", "Budget and "
+   "disbursement of preferential allowances by province and quarter, 2025"),
+  ("Dự toán, kinh phí đã chi và tỷ lệ giải ngân kinh phí thực hiện chính sách ưu đãi người có công theo "
+   "tỉnh và quý.",
+   "Budget, spending and disbursement rate of preferential allowances by province and quarter."),
+  "ngân sách, người có công, giải ngân", Y25, "quarterly", "all",
+  ("giai_ngan_uu_dai_ncc_2025.csv", "Dự toán, đã chi (triệu đồng) và tỷ lệ giải ngân (%).",
+   cube([("tinh", P), ("nam", [2025]), ("quy", Q)], ("du_toan_trieu_dong", "n", 11_000_000),
+        ("da_chi_trieu_dong", "p", "du_toan_trieu_dong", .85, .99),
+        ("ty_le_giai_ngan", "pct", "da_chi_trieu_dong", "du_toan_trieu_dong"))),
+  unit="vu-ke-hoach-tai-chinh", contact=("Phòng Ngân sách - Vụ Kế hoạch - Tài chính",
+                                         "ngansach.khtc@molisa.gov.vn"))
+
+D("gdnn", "chi-tieu-tuyen-sinh-theo-co-so-gdnn-2025", "default_shared",
+  ("Chỉ tiêu và kết quả tuyển sinh theo cơ sở giáo dục nghề nghiệp, năm 2025", "Enrolment targets and "
+   "results by vocational institution, 2025"),
+  ("Chỉ tiêu tuyển sinh được giao và tỷ lệ hoàn thành của từng cơ sở giáo dục nghề nghiệp (danh sách cơ "
+   "sở mẫu).",
+   "Enrolment targets and completion rate of each vocational institution (sample list of institutions)."),
+  "tuyển sinh, chỉ tiêu, cơ sở giáo dục nghề nghiệp", Y25, "annual", "all",
+  ("chi_tieu_tuyen_sinh_theo_co_so.csv", "Chỉ tiêu và tỷ lệ hoàn thành (%) theo cơ sở.",
+   rec(240, ("ma_co_so", "id", "GDNN"), ("ten_co_so", "fmt", "Cơ sở giáo dục nghề nghiệp mẫu {n:03d}"),
+       ("loai_co_so", "pick", [("Trường cao đẳng", 21), ("Trường trung cấp", 23),
+                               ("Trung tâm giáo dục nghề nghiệp", 56)]),
+       ("tinh", "tinh"), ("chi_tieu_tuyen_sinh", "int", 200, 3000), ("ty_le_hoan_thanh", "num", 70, 110, 1),
+       personal=False)))
+
+D("vl", "nhu-cau-tuyen-dung-doanh-nghiep-2025", "default_shared",
+  ("Nhu cầu tuyển dụng lao động của doanh nghiệp đăng ký tại trung tâm dịch vụ việc làm, 2025",
+   "Vacancies registered by enterprises at employment service centres, 2025"),
+  ("Danh sách nhu cầu tuyển dụng do doanh nghiệp đăng ký: vị trí, số lượng, mức lương khởi điểm (doanh "
+   "nghiệp mẫu).",
+   "Vacancies registered by enterprises: position, number and starting wage (sample enterprises)."),
+  "tuyển dụng, doanh nghiệp, việc làm trống", Y25, "weekly", "all",
+  ("nhu_cau_tuyen_dung_2025.csv", "Nhu cầu tuyển dụng theo doanh nghiệp và vị trí.",
+   rec(300, ("ma_doanh_nghiep", "id", "DN"), ("ten_doanh_nghiep", "fmt", "Công ty TNHH Mẫu {n:03d}"),
+       ("tinh", "tinh"), ("nganh_kinh_te", "pick", INDUSTRIES),
+       ("vi_tri", "pick", ["Công nhân may", "Công nhân lắp ráp điện tử", "Thợ hàn", "Kỹ thuật viên điện",
+                           "Nhân viên kinh doanh", "Kế toán", "Lái xe nâng", "Nhân viên kho",
+                           "Lập trình viên", "Phục vụ nhà hàng"]),
+       ("so_luong_can_tuyen", "int", 1, 120),
+       ("muc_luong_khoi_diem", "money", 5_000_000, 15_000_000, 500_000),
+       ("ngay_dang_ky", "date", "2025-01-01", "2025-12-31"), personal=False)))
+
+D("ldnn", "doanh-nghiep-dich-vu-dua-lao-dong-di-nuoc-ngoai", "default_shared",
+  ("Kết quả đưa lao động đi làm việc ở nước ngoài của doanh nghiệp dịch vụ, năm 2025", "Workers sent "
+   "abroad by licensed service enterprises, 2025"),
+  ("Số hợp đồng cung ứng đã đăng ký và số lao động xuất cảnh theo doanh nghiệp dịch vụ và thị trường "
+   "chính (doanh nghiệp mẫu).",
+   "Supply contracts registered and workers departed by service enterprise and main destination (sample "
+   "enterprises)."),
+  "doanh nghiệp dịch vụ, hợp đồng cung ứng, lao động ngoài nước", Y25, "semiannual", "all",
+  ("doanh_nghiep_dich_vu_2025.csv", "Số hợp đồng và số lao động xuất cảnh theo doanh nghiệp.",
+   rec(150, ("ma_doanh_nghiep", "id", "DVLD"),
+       ("ten_doanh_nghiep", "fmt", "Công ty cổ phần cung ứng nhân lực mẫu {n:03d}"), ("tinh", "tinh"),
+       ("thi_truong_chinh", "pick", DESTINATIONS), ("so_hop_dong_dang_ky", "int", 1, 40),
+       ("so_lao_dong_xuat_canh", "int", 20, 2500), personal=False)),
+  unit="trung-tam-lao-dong-ngoai-nuoc",
+  contact=("Phòng Thị trường - Trung tâm Lao động ngoài nước", "thitruong.ttldnn@molisa.gov.vn"))
+
+D("atld", "vu-tai-nan-lao-dong-nghiem-trong-2024-2025", "default_shared",
+  ("Danh sách vụ tai nạn lao động chết người và bị thương nặng, 2024-2025", "Fatal and serious "
+   "occupational accidents, 2024-2025"),
+  ("Thông tin từng vụ tai nạn lao động chết người, bị thương nặng do địa phương báo cáo (dữ liệu giả lập "
+   "phục vụ trình diễn).",
+   "Case records of fatal and serious occupational accidents reported by provinces (synthetic demo data)."),
+  "tai nạn lao động, điều tra tai nạn, an toàn lao động", ("2024-01-01", "2025-12-31"), "continuous", "all",
+  ("vu_tai_nan_lao_dong.csv", "Từng vụ tai nạn: ngày, tỉnh, ngành, người bị nạn (giả lập), nguyên nhân.",
+   rec(180, ("ma_vu", "id", "TNLD"), ("ngay_xay_ra", "date", "2024-01-01", "2025-12-31"), ("tinh", "tinh"),
+       ("nganh_kinh_te", "pick", INDUSTRIES), ("gioi_tinh", "pick", [("Nam", 85), ("Nữ", 15)]),
+       ("ho_ten_nguoi_bi_nan", "name"), ("nam_sinh", "int", 1965, 2006),
+       ("yeu_to_gay_chan_thuong", "pick", ["Ngã từ trên cao", "Vật văng bắn, đè, đổ, sập", "Điện giật",
+                                           "Máy, thiết bị cán, cuốn, kẹp", "Bỏng", "Ngạt khí, ngộ độc"]),
+       ("muc_do", "pick", [("Chết", 12), ("Bị thương nặng", 88)]))),
+  legal="Nghị định 39/2016/NĐ-CP")
+
+D("btxh", "nguoi-cao-tuoi-huong-tro-cap-danh-sach-mau", "default_shared",
+  ("Danh sách người cao tuổi hưởng trợ cấp xã hội hằng tháng (mẫu) - các tỉnh phía Nam", "Older people "
+   "receiving monthly social allowances (sample) - southern provinces"),
+  ("Danh sách đối tượng người cao tuổi đang hưởng trợ cấp xã hội hằng tháng do Sở tổng hợp (dữ liệu giả "
+   "lập phục vụ trình diễn).",
+   "Older people receiving monthly social allowances, compiled by provincial departments (synthetic "
+   "demo data)."),
+  "người cao tuổi, trợ cấp xã hội, danh sách chi trả", Y25, "monthly", SOUTH,
+  ("nguoi_cao_tuoi_huong_tro_cap.csv", "Danh sách đối tượng (giả lập) với mức trợ cấp hằng tháng (đồng).",
+   rec(250, ("ma_doi_tuong", "id", "BTXH"), ("gioi_tinh", "pick", [("Nam", 40), ("Nữ", 60)]),
+       ("ho_ten", "name"), ("nam_sinh", "int", 1925, 1945), ("tinh", "tinh"),
+       ("dien_huong", "pick", ["Từ đủ 80 tuổi, không có lương hưu, trợ cấp bảo hiểm xã hội",
+                               "Thuộc hộ nghèo, không có người phụng dưỡng",
+                               "Từ đủ 75 tuổi, thuộc hộ nghèo, cận nghèo"]),
+       ("muc_tro_cap_thang", "money", 500_000, 1_000_000, 250_000),
+       ("ngay_bat_dau_huong", "date", "2010-01-01", "2025-06-30"))),
+  unit="so-lao-dong-thuong-binh-va-xa-hoi-cac-tinh-thanh-pho-truc-thuoc-trung-uong", sector="nguoi-cao-tuoi",
+  contact=("Phòng Bảo trợ xã hội - Sở Lao động - Thương binh và Xã hội", "baotro.so@molisa.gov.vn"))
+
+
+# --- On request (special_request): record-level, synthetic people ----------
+
+_PERSONAL_LAW = "Nghị định 13/2023/NĐ-CP"
+
+D("ncc", "ho-so-nguoi-co-cong-danh-sach-mau", "special_request",
+  ("Hồ sơ người có công đang quản lý (mẫu giả lập)", "Records of people with meritorious service "
+   "(synthetic sample)"),
+  ("Thông tin từng hồ sơ người có công: loại đối tượng, mức trợ cấp, ngày hưởng và trạng thái chi trả "
+   "(dữ liệu giả lập phục vụ trình diễn).",
+   "Case records of people with meritorious service: category, allowance, start date and payment status "
+   "(synthetic demo data)."),
+  "hồ sơ người có công, trợ cấp, chi trả", ("1995-01-01", "2025-12-31"), "continuous", "all",
+  ("ho_so_nguoi_co_cong.csv", "Hồ sơ người có công (giả lập); mức trợ cấp tính bằng đồng/tháng.",
+   rec(300, ("ma_ho_so", "id", "HS"), ("gioi_tinh", "pick", [("Nam", 70), ("Nữ", 30)]), ("ho_ten", "name"),
+       ("nam_sinh", "int", 1925, 1975), ("tinh", "tinh"), ("doi_tuong", "pick", NCC_GROUPS),
+       ("muc_tro_cap_thang", "money", 2_000_000, 8_400_000, 1000),
+       ("ngay_bat_dau_huong", "date", "1995-01-01", "2025-06-30"),
+       ("trang_thai", "pick", [("Đang hưởng", 92), ("Tạm dừng", 3), ("Dừng hưởng do từ trần", 5)]))),
+  legal=_PERSONAL_LAW)
+
+D("te", "ca-tre-em-can-bao-ve-khan-cap", "special_request",
+  ("Ca trẻ em cần bảo vệ khẩn cấp được tiếp nhận, 2024-2025 (mẫu giả lập)", "Child protection emergency "
+   "cases received, 2024-2025 (synthetic sample)"),
+  ("Thông tin từng ca trẻ em bị xâm hại hoặc có nguy cơ bị xâm hại được tiếp nhận và can thiệp (dữ liệu "
+   "giả lập phục vụ trình diễn).",
+   "Cases of children abused or at risk who were received and supported (synthetic demo data)."),
+  "bảo vệ trẻ em, xâm hại trẻ em, quản lý ca", ("2024-01-01", "2025-12-31"), "daily", "all",
+  ("ca_bao_ve_tre_em.csv", "Từng ca (giả lập): hình thức xâm hại, nguồn tin, biện pháp và trạng thái.",
+   rec(160, ("ma_ca", "id", "BVTE"), ("gioi_tinh", "pick", ["Nam", "Nữ"]), ("ho_ten", "name"),
+       ("nam_sinh", "int", 2008, 2023), ("tinh", "tinh"),
+       ("hinh_thuc", "pick", ["Bạo lực thể chất", "Xâm hại tình dục", "Bỏ rơi, bỏ mặc",
+                              "Bóc lột sức lao động", "Bạo lực tinh thần"]),
+       ("ngay_tiep_nhan", "date", "2024-01-01", "2025-12-31"),
+       ("nguon_thong_tin", "pick", ["Tổng đài 111", "Nhà trường", "Cộng đồng", "Cơ quan công an"]),
+       ("bien_phap_ho_tro", "pick", ["Chăm sóc thay thế tạm thời", "Hỗ trợ tâm lý", "Trợ giúp pháp lý",
+                                     "Kết nối dịch vụ y tế"]),
+       ("trang_thai", "pick", ["Đang can thiệp", "Đã đóng ca"]))),
+  legal=_PERSONAL_LAW)
+
+D("cn", "hoc-vien-cai-nghien-ma-tuy-danh-sach-mau", "special_request",
+  ("Học viên tại cơ sở cai nghiện ma túy, 2024-2025 (mẫu giả lập)", "Residents of drug rehabilitation "
+   "facilities, 2024-2025 (synthetic sample)"),
+  ("Thông tin từng học viên cai nghiện: hình thức, loại ma túy sử dụng, ngày vào và thời hạn cai nghiện "
+   "(dữ liệu giả lập phục vụ trình diễn).",
+   "Rehabilitation residents: form of treatment, substance, admission date and duration (synthetic "
+   "demo data)."),
+  "cai nghiện ma túy, học viên, cơ sở cai nghiện", ("2024-01-01", "2025-12-31"), "weekly", "all",
+  ("hoc_vien_cai_nghien.csv", "Danh sách học viên (giả lập) theo hình thức cai nghiện.",
+   rec(220, ("ma_hoc_vien", "id", "HV"), ("gioi_tinh", "pick", [("Nam", 94), ("Nữ", 6)]), ("ho_ten", "name"),
+       ("nam_sinh", "int", 1970, 2007), ("tinh", "tinh"),
+       ("loai_ma_tuy", "pick", ["Heroin", "Ma túy tổng hợp", "Cần sa", "Sử dụng nhiều loại"]),
+       ("hinh_thuc", "pick", [("Cai nghiện bắt buộc", 60), ("Cai nghiện tự nguyện tại cơ sở", 25),
+                              ("Cai nghiện tự nguyện tại gia đình, cộng đồng", 15)]),
+       ("ngay_vao", "date", "2024-01-01", "2025-12-31"), ("thoi_han_thang", "pick", [6, 12, 18, 24]))),
+  legal="Nghị định 116/2021/NĐ-CP")
+
+D("gn", "ho-ngheo-can-ngheo-danh-sach-ra-soat-2024", "special_request",
+  ("Danh sách hộ nghèo, hộ cận nghèo qua rà soát năm 2024 - các tỉnh miền núi phía Bắc (mẫu giả lập)",
+   "Poor and near-poor households from the 2024 review - northern mountain provinces (synthetic sample)"),
+  ("Thông tin từng hộ qua rà soát: số nhân khẩu, thu nhập bình quân và số chỉ số thiếu hụt dịch vụ xã hội "
+   "cơ bản (dữ liệu giả lập phục vụ trình diễn).",
+   "Household records from the review: size, income per person and basic social service deprivations "
+   "(synthetic demo data)."),
+  "hộ nghèo, rà soát, chuẩn nghèo đa chiều", Y24, "annual",
+  ["ha-giang", "cao-bang", "bac-kan", "lai-chau", "dien-bien", "son-la", "yen-bai", "lao-cai"],
+  ("ho_ngheo_ra_soat_2024.csv", "Danh sách hộ (giả lập) theo tỉnh (địa giới trước sắp xếp).",
+   rec(300, ("ma_ho", "id", "HN"), ("gioi_tinh", "pick", [("Nam", 72), ("Nữ", 28)]),
+       ("ho_ten_chu_ho", "name"), ("tinh", "tinh"), ("so_nhan_khau", "int", 1, 8),
+       ("phan_loai", "pick", [("Hộ nghèo", 45), ("Hộ cận nghèo", 55)]),
+       ("thu_nhap_binh_quan_thang", "money", 700_000, 2_000_000, 50_000),
+       ("so_chi_so_thieu_hut", "int", 0, 6))),
+  legal="Nghị định 07/2021/NĐ-CP")
+
+D("ldnn", "lao-dong-ve-nuoc-truoc-han-danh-sach-mau", "special_request",
+  ("Người lao động về nước trước thời hạn, 2024-2025 (mẫu giả lập)", "Workers returning before the end "
+   "of their contract, 2024-2025 (synthetic sample)"),
+  ("Thông tin từng người lao động về nước trước hạn: thị trường, ngày xuất cảnh, ngày về và lý do (dữ "
+   "liệu giả lập phục vụ trình diễn).",
+   "Workers who returned early: destination, departure and return dates and reason (synthetic demo data)."),
+  "lao động ngoài nước, về nước trước hạn, hợp đồng", ("2024-01-01", "2025-12-31"), "monthly", "all",
+  ("lao_dong_ve_nuoc_truoc_han.csv", "Danh sách người lao động (giả lập) về nước trước hạn.",
+   rec(200, ("ma_ho_so", "id", "LDNN"), ("gioi_tinh", "pick", [("Nam", 65), ("Nữ", 35)]), ("ho_ten", "name"),
+       ("nam_sinh", "int", 1975, 2005), ("tinh", "tinh"), ("thi_truong", "pick", DESTINATIONS),
+       ("ngay_xuat_canh", "date", "2021-01-01", "2023-12-31"),
+       ("ngay_ve_nuoc", "date", "2024-01-01", "2025-12-31"),
+       ("ly_do", "pick", ["Doanh nghiệp tiếp nhận ngừng hoạt động", "Vi phạm hợp đồng",
+                          "Sức khỏe không bảo đảm", "Hoàn cảnh gia đình", "Chấm dứt hợp đồng trước hạn"]))),
+  legal=_PERSONAL_LAW)
+
+
+# --- Internal use only (internal) -------------------------------------------
+
+def _staffing(rng, env):
+    """Staff of each unit of the Ministry (units code list), 2024-2025."""
+    civil = {"department", "general_department", "inspectorate"}
+    types = {t["value"]: t["label"]["vi"] for t in _codelist("units", "unit_types")}
+    rows = []
+    for unit in _codelist("units"):
+        if unit["unit_type"] in ("external_agency", "provincial_department"):
+            continue
+        for year in (2024, 2025):
+            servants = rng.randint(25, 140) if unit["unit_type"] in civil else 0
+            employees = 0 if servants else rng.randint(40, 600)
+            rows.append([unit["title_vi"], types[unit["unit_type"]], year, servants, employees,
+                         rng.randint(2, 40)])
+    return [("don_vi", "text"), ("loai_don_vi", "text"), ("nam", "integer"), ("so_cong_chuc", "integer"),
+            ("so_vien_chuc", "integer"), ("so_hop_dong_lao_dong", "integer")], rows
+
+
+D("ql", "bien-che-cong-chuc-vien-chuc-theo-don-vi", "internal",
+  ("Số lượng công chức, viên chức và hợp đồng lao động theo đơn vị thuộc Bộ, 2024-2025", "Civil servants, "
+   "public employees and contract staff by unit of the Ministry, 2024-2025"),
+  ("Số công chức, viên chức và người làm việc theo hợp đồng lao động có mặt tại thời điểm 31/12 theo đơn "
+   "vị thuộc Bộ.",
+   "Civil servants, public employees and contract staff on 31 December, by unit of the Ministry."),
+  "biên chế, công chức, viên chức", ("2024-01-01", "2025-12-31"), "annual", ["ha-noi"],
+  ("bien_che_theo_don_vi.csv", "Số người làm việc theo đơn vị và năm.", _staffing),
+  unit="vu-to-chuc-can-bo", legal="Nghị định 62/2020/NĐ-CP",
+  contact=("Phòng Tổ chức - Biên chế - Vụ Tổ chức cán bộ", "bienche.tccb@molisa.gov.vn"))
+
+D("ql", "du-toan-chi-ngan-sach-cua-bo-2023-2026", "internal",
+  ("Dự toán và thực hiện chi ngân sách nhà nước của Bộ theo nội dung chi, 2023-2026", "State budget "
+   "estimates and spending of the Ministry by item, 2023-2026"),
+  ("Dự toán được giao và số thực hiện chi ngân sách (tỷ đồng) theo nội dung chi và năm; năm 2026 là số "
+   "ước thực hiện.",
+   "Budget estimates and spending (billion VND) by item and year; 2026 figures are estimates."),
+  "ngân sách, dự toán, tài chính", ("2023-01-01", "2026-12-31"), "annual", "all",
+  ("du_toan_chi_ngan_sach.csv", "Dự toán và thực hiện (tỷ đồng) theo năm và nội dung chi.",
+   cube([("nam", Y(2023, 2026)),
+         ("noi_dung_chi", [("Chi ưu đãi người có công", 60), ("Chi đầu tư phát triển", 12),
+                           ("Chi sự nghiệp giáo dục nghề nghiệp", 8), ("Chi sự nghiệp bảo đảm xã hội", 9),
+                           ("Chi chương trình mục tiêu quốc gia giảm nghèo bền vững", 7),
+                           ("Chi quản lý hành chính", 2), ("Chi sự nghiệp y tế", 1.5), ("Chi khác", 0.5)])],
+        ("du_toan_ty_dong", "n", 75_000, .05), ("thuc_hien_ty_dong", "p", "du_toan_ty_dong", .82, .99))),
+  unit="vu-ke-hoach-tai-chinh", legal="Luật Ngân sách nhà nước 2015",
+  contact=("Phòng Ngân sách - Vụ Kế hoạch - Tài chính", "ngansach.khtc@molisa.gov.vn"))
+
+D("ql", "van-ban-quy-pham-phap-luat-dang-xay-dung", "internal",
+  ("Tiến độ xây dựng văn bản quy phạm pháp luật của Bộ, 2025-2026", "Progress of draft legal documents "
+   "of the Ministry, 2025-2026"),
+  ("Danh mục dự thảo văn bản quy phạm pháp luật đang xây dựng: loại văn bản, lĩnh vực, đơn vị chủ trì, "
+   "giai đoạn và thời hạn trình.",
+   "Draft legal documents in preparation: type, field, lead unit, stage and submission deadline."),
+  "văn bản quy phạm pháp luật, pháp chế, kế hoạch", ("2025-01-01", "2026-12-31"), "weekly", "all",
+  ("van_ban_dang_xay_dung.csv", "Danh mục dự thảo (mã và tên mẫu) với giai đoạn và thời hạn.",
+   rec(48, ("ma_du_thao", "id", "DT"), ("ten_du_thao", "fmt", "Dự thảo văn bản số {n:02d}"),
+       ("loai_van_ban", "pick", [("Luật", 8), ("Nghị định", 35), ("Thông tư", 45),
+                                 ("Quyết định của Thủ tướng Chính phủ", 12)]),
+       ("linh_vuc", "pick", ["Người có công", "Việc làm", "Tiền lương", "Bảo hiểm xã hội",
+                             "Giáo dục nghề nghiệp", "Trẻ em", "Bảo trợ xã hội",
+                             "An toàn, vệ sinh lao động"]),
+       ("don_vi_chu_tri", "pick", [u["title_vi"] for u in _codelist("units")[:17]]),
+       ("giai_doan", "pick", ["Xây dựng đề cương", "Lấy ý kiến", "Thẩm định", "Trình ký", "Đã ban hành"]),
+       ("ngay_bat_dau", "date", "2025-01-01", "2025-06-30"),
+       ("han_trinh", "date", "2025-09-01", "2026-12-31"), personal=False)),
+  unit="vu-phap-che", legal="Luật Ban hành văn bản quy phạm pháp luật 2025",
+  contact=("Phòng Xây dựng pháp luật - Vụ Pháp chế", "xaydungpl.vpc@molisa.gov.vn"))
+
+D("btxh", "nguoi-benh-dieu-tri-phuc-hoi-chuc-nang-tphcm-2025", "internal",
+  ("Người bệnh điều trị phục hồi chức năng - Bệnh viện Chỉnh hình và PHCN TP. Hồ Chí Minh, 2025 (mẫu "
+   "giả lập)", "Rehabilitation inpatients - Ho Chi Minh City Orthopaedic and Rehabilitation Hospital, 2025 "
+   "(synthetic sample)"),
+  ("Thông tin từng lượt điều trị nội trú: nhóm chẩn đoán, ngày vào viện, số ngày điều trị và đối tượng "
+   "thanh toán (dữ liệu giả lập phục vụ trình diễn).",
+   "Inpatient stays: diagnosis group, admission date, length of stay and payer (synthetic demo data)."),
+  "phục hồi chức năng, người bệnh, điều trị nội trú", Y25, "daily", ["ho-chi-minh", "dong-nai", "tay-ninh"],
+  ("nguoi_benh_phcn_2025.csv", "Danh sách lượt điều trị (giả lập).",
+   rec(250, ("ma_benh_an", "id", "BA"), ("gioi_tinh", "pick", ["Nam", "Nữ"]), ("ho_ten", "name"),
+       ("nam_sinh", "int", 1940, 2022), ("tinh", "tinh"),
+       ("nhom_chan_doan", "pick", ["Di chứng tai biến mạch máu não", "Chấn thương tủy sống", "Bại não",
+                                   "Thoái hóa khớp", "Cụt chi", "Chấn thương sọ não"]),
+       ("ngay_vao_vien", "date", "2025-01-01", "2025-12-31"), ("so_ngay_dieu_tri", "int", 3, 60),
+       ("doi_tuong_thanh_toan", "pick", [("Bảo hiểm y tế", 70), ("Người có công", 10), ("Tự chi trả", 20)]))),
+  unit="benh-vien-chinh-hinh-va-phuc-hoi-chuc-nang-thanh-pho-ho-chi-minh", sector="nguoi-khuyet-tat",
+  source="khac", legal=_PERSONAL_LAW,
+  contact=("Phòng Kế hoạch tổng hợp - Bệnh viện Chỉnh hình và Phục hồi chức năng TP. Hồ Chí Minh",
+           "khth.bvchhcm@molisa.gov.vn"))
 
 
 # --------------------------------------------------------------------------
