@@ -1,0 +1,60 @@
+"""The demo catalogue: realistic datasets with CSV files in the file store and
+rows in the DataStore, loaded through CKAN's actions."""
+import collections
+
+import pytest
+
+import ckan.plugins.toolkit as tk
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+from ckan.lib.uploader import get_resource_uploader
+
+from ckanext.molisa.demo import catalogue
+
+pytestmark = pytest.mark.usefixtures("with_plugins", "clean_db", "clean_index")
+
+
+def test_the_catalogue_spans_sectors_units_and_access_levels():
+    items = catalogue.demo_datasets()
+    assert len(items) >= 40
+    datasets = [i["dataset"] for i in items]
+    levels = collections.Counter(d["access_level"] for d in datasets)
+    assert set(levels) == {"open", "default_shared", "special_request", "internal"}
+    assert len({d["sector"] for d in datasets}) >= 10
+    assert len({d["owner_org"] for d in datasets}) >= 15
+    assert all(i["resources"] for i in items)
+
+
+@pytest.mark.req("R4.3")
+def test_open_demo_datasets_hold_no_personal_data():
+    for item in catalogue.demo_datasets():
+        if item["dataset"]["access_level"] == "open":
+            assert item["dataset"]["personal_data"] == "false"
+
+
+def test_load_demo_uploads_csv_and_fills_the_datastore(ckan_config, tmp_path, monkeypatch):
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    admin = factories.Sysadmin()
+    helpers.call_action("molisa_units_seed", context={"user": admin["name"]})
+    result = helpers.call_action("molisa_demo_load", context={"user": admin["name"]}, limit=2)
+    assert len(result["created"]) == 2
+    first = catalogue.demo_datasets()[0]
+    pkg = helpers.call_action("package_show", id=first["dataset"]["name"])
+    res = pkg["resources"][0]
+    assert res["url_type"] == "upload" and res["format"] == "CSV"
+    assert res["datastore_active"] is True
+    path = get_resource_uploader(res).get_path(res["id"])
+    with open(path, "rb") as f:
+        assert f.read() == catalogue.csv_bytes(first["resources"][0])
+    rows = helpers.call_action("datastore_search", resource_id=res["id"], limit=1000)
+    assert rows["total"] == len(first["resources"][0]["rows"])
+    assert [f["id"] for f in rows["fields"][1:]] == [c["name"] for c in first["resources"][0]["columns"]]
+    # idempotent: a second run skips what is there
+    again = helpers.call_action("molisa_demo_load", context={"user": admin["name"]}, limit=2)
+    assert again == {"created": [], "skipped": result["created"]}
+
+
+def test_only_sysadmins_load_the_demo():
+    user = factories.User()
+    with pytest.raises(tk.NotAuthorized):
+        helpers.call_action("molisa_demo_load", context={"user": user["name"], "ignore_auth": False})
