@@ -9,10 +9,24 @@ import pytest
 @pytest.fixture
 def clean_db(with_plugins, reset_db, migrate_db_for):
     """CKAN's clean_db, plus the migrations of the plugins that have tables
-    (which must be loaded for their migrations to be found)."""
+    (which must be loaded for their migrations to be found).
+
+    The audit tables are dropped first, as their owner may: their rows cannot
+    be deleted (CKAN's reset empties tables row by row), and CKAN's reflection
+    would otherwise try to drop their monthly partitions after their parent.
+    """
+    from ckan import model
+    from ckanext.molisa_audit import partitions
+
+    with model.meta.engine.begin() as conn:
+        conn.exec_driver_sql(
+            "DROP TABLE IF EXISTS molisa_audit_event, molisa_audit_batch, molisa_audit_rollup,"
+            " molisa_audit_archive, molisa_audit_alembic_version CASCADE")
+    partitions.forget()
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+    migrate_db_for("molisa_audit")
 
 
 def pytest_collection_modifyitems(items):

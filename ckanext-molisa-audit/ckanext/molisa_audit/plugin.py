@@ -1,12 +1,53 @@
-"""ckanext-molisa-audit: The connection and sharing log: every connection and share recorded, kept at least two years, tamper-evident, with reports (Decision 2327 Art. 15).
-
-The package exists so that the portal's layout and plugin list are stable;
-its features arrive with their own issues.
-"""
+"""ckanext-molisa-audit: the log of every connection and share (Decision
+2327 Art. 15). Registrations only; see capture.py, recorder.py, shipper.py."""
 from __future__ import annotations
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.exceptions import CkanConfigurationException
+from ckan.lib.plugins import DefaultTranslation
+
+from . import archive, capture
 
 
-class MolisaAuditPlugin(p.SingletonPlugin):
-    """Loaded by the portal; registers nothing yet."""
+@tk.blanket.actions
+@tk.blanket.auth_functions
+@tk.blanket.blueprints
+@tk.blanket.helpers
+@tk.blanket.validators
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class MolisaAuditPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
+    p.implements(p.IMiddleware, inherit=True)
+    p.implements(p.ISignal)
+    p.implements(p.ITranslation)
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+        tk.add_resource("assets", "ckanext-molisa-audit")
+
+    # IConfigurable
+    def configure(self, config):
+        months = config.get("ckanext.molisa_audit.retention_months")
+        if months is None or int(months) < archive.MIN_RETENTION_MONTHS:
+            raise CkanConfigurationException(
+                "ckanext.molisa_audit.retention_months must be at least "
+                f"{archive.MIN_RETENTION_MONTHS} (Decision 2327 Art. 15(2)); got {months}")
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        app.before_request(capture.before_request)
+        app.after_request(capture.after_request)
+        return app
+
+    # ISignal
+    def get_signal_subscriptions(self):
+        return {
+            tk.signals.action_succeeded: [capture.on_action_succeeded],
+            tk.signals.user_logged_in: [capture.on_logged_in],
+            tk.signals.user_logged_out: [capture.on_logged_out],
+            tk.signals.failed_login: [capture.on_failed_login],
+        }

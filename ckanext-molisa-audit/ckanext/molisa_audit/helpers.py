@@ -1,0 +1,2 @@
+"""Template helpers of ckanext-molisa-audit."""
+__all__: list[str] = []

@@ -1,0 +1,120 @@
+"""Actions of ckanext-molisa-audit: write an event (for other plugins), read
+the log, its statistics and incidents (R15.1, R20.5), verify and archive it
+(R15.2). No action changes or deletes an event."""
+from __future__ import annotations
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.molisa_audit import archive, recorder, reports, verify
+from ckanext.molisa_audit.logic import schema
+from ckanext.molisa_audit.logic.auth import molisa_audit_scope
+
+__all__ = [
+    "molisa_audit_event_create",
+    "molisa_audit_event_list",
+    "molisa_audit_stats",
+    "molisa_audit_incident_list",
+    "molisa_audit_live",
+    "molisa_audit_verify",
+    "molisa_audit_archive",
+]
+
+
+def _validate(data_dict, schema_, context):
+    data, errors = tk.navl_validate(data_dict, schema_, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+        raise tk.ValidationError({"until": [tk._("Must be later than since.")]})
+    return data
+
+
+def molisa_audit_event_create(context, data_dict):
+    """Write one event to the log (for plugins: harvest connections, sharing
+    decisions). Needs ``ignore_auth`` in the context: no HTTP caller may write.
+
+    :param channel: ``api``, ``web``, ``download``, ``harvest``, ``sharing`` or ``auth``
+    :param action: what happened, e.g. ``harvest_gather`` or ``grant_suspend``
+    :param actor, connection_account, client_addr: who (optional)
+    :param datasets, resources, organizations: ids touched (lists, optional)
+    :param status, error_class, error_message, duration_ms, bytes_sent, extra: outcome
+    :returns: the event as written
+    """
+    tk.check_access("molisa_audit_event_create", context, data_dict)
+    data = _validate(data_dict, schema.molisa_audit_event_create(), context)
+    return recorder.record(data.pop("channel"), data.pop("action"), **data)
+
+
+def _scope(context):
+    scope = molisa_audit_scope(context)
+    return None if scope is None else list(scope)
+
+
+@tk.side_effect_free
+def molisa_audit_event_list(context, data_dict):
+    """Events, oldest first. Sysadmins see all; a unit's admins see the events
+    that touch their unit's data.
+
+    :param since, until: ISO 8601 (``until`` excluded)
+    :param actor, organization, dataset, channel, action: filters
+    :param outcome: ``success``, ``error`` or an HTTP status
+    :param limit: at most ``ckanext.molisa_audit.list_limit_max`` (default 100)
+    :param offset: paging
+    :returns: ``{"count": N, "results": [...]}``
+    """
+    tk.check_access("molisa_audit_event_list", context, data_dict)
+    data = _validate(data_dict, schema.molisa_audit_filters(), context)
+    return reports.event_list(data, _scope(context))
+
+
+@tk.side_effect_free
+def molisa_audit_stats(context, data_dict):
+    """Counts, error counts, bytes and duration percentiles between ``since``
+    and ``until``, grouped by ``group_by``: ``day``, ``month``, ``channel``,
+    ``organization``, ``dataset`` or ``actor``. Same filters as the list."""
+    tk.check_access("molisa_audit_stats", context, data_dict)
+    data = _validate(data_dict, schema.molisa_audit_stats(), context)
+    return reports.stats(data, _scope(context))
+
+
+@tk.side_effect_free
+def molisa_audit_incident_list(context, data_dict):
+    """Failed connections and shares (errors and refusals), with their details.
+    Same filters and paging as ``molisa_audit_event_list``."""
+    tk.check_access("molisa_audit_incident_list", context, data_dict)
+    data = _validate(data_dict, schema.molisa_audit_filters(), context)
+    return reports.incident_list(data, _scope(context))
+
+
+@tk.side_effect_free
+def molisa_audit_live(context, data_dict):
+    """The operations centre's live counters (R10.2): events and errors per
+    minute over the last ``minutes`` (default 60, at most 1440) and the most
+    requested datasets."""
+    tk.check_access("molisa_audit_live", context, data_dict)
+    minutes = data_dict.get("minutes", 60)
+    try:
+        minutes = int(minutes)
+        if not 1 <= minutes <= 1440:
+            raise ValueError
+    except (TypeError, ValueError):
+        raise tk.ValidationError({"minutes": [tk._("A whole number from 1 to 1440.")]})
+    return reports.live(_scope(context), minutes)
+
+
+@tk.side_effect_free
+def molisa_audit_verify(context, data_dict):
+    """Recompute the hash chain: ``{"ok", "batches", "events", "head", "problems"}``;
+    each problem says what (``altered``, ``deleted``, ``inserted``,
+    ``chain_broken``, ...) and where (batch, event id, position)."""
+    tk.check_access("molisa_audit_verify", context, data_dict)
+    return verify.verify()
+
+
+def molisa_audit_archive(context, data_dict):
+    """Archive partitions older than the retention period (files with a
+    checksum manifest, then drop). ``partition`` names one; a younger one is
+    refused. ``dry_run`` lists what would go."""
+    tk.check_access("molisa_audit_archive", context, data_dict)
+    return archive.archive(partition=data_dict.get("partition"),
+                           dry_run=tk.asbool(data_dict.get("dry_run", False)))

@@ -1,0 +1,54 @@
+"""Fixtures of the audit tests.
+
+The event tables are append-only, so they are not emptied between tests:
+each test reads the events written since it started (``audit.events()``).
+"""
+from __future__ import annotations
+
+import datetime
+import os
+import subprocess
+
+import pytest
+
+import ckan.tests.factories as factories
+import ckan.tests.helpers as helpers
+from ckan import model
+
+from ckanext.molisa_audit import recorder, shipper
+
+ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
+
+
+class Audit:
+    def __init__(self):
+        self.since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+        self.admin = factories.Sysadmin()
+
+    def ship(self) -> int:
+        return shipper.ship(recorder.spool_dir())
+
+    def events(self, **filters):
+        self.ship()
+        filters.setdefault("since", self.since.isoformat())
+        filters.setdefault("limit", 1000)
+        return helpers.call_action("molisa_audit_event_list",
+                                   context={"user": self.admin["name"]}, **filters)["results"]
+
+
+@pytest.fixture
+def audit(clean_db):
+    return Audit()
+
+
+def superuser_sql(sql: str, database: str = "molisa_test") -> str:
+    """Run SQL as the cluster's superuser (what an intruder with full database
+    access could do), with triggers off."""
+    port = os.environ.get("MOLISA_PG_PORT", "15432")
+    result = subprocess.run(
+        ["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/psql", "-h",
+         os.path.join(ROOT, ".local", "pgsock"), "-p", port, "-d", database, "-v",
+         "ON_ERROR_STOP=1", "-qAt", "-c", "SET session_replication_role = replica; " + sql],
+        capture_output=True, text=True, check=True)
+    model.Session.remove()
+    return result.stdout
