@@ -72,6 +72,13 @@ else
     nohup "$CKAN" -c "$ini" jobs worker > "$LOGS/worker.log" 2>&1 &
     echo $! > "$RUN/worker.pid"
 fi
+if pid_alive "$RUN/audit-shipper.pid"; then
+    info "audit shipper already running"
+else
+    step "Starting the audit shipper (spooled events -> PostgreSQL, hash-chained)"
+    nohup "$CKAN" -c "$ini" molisa-audit ship > "$LOGS/audit-shipper.log" 2>&1 &
+    echo $! > "$RUN/audit-shipper.pid"
+fi
 wait_for "the portal" 90 curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
 
 cat <<MSG

@@ -8,6 +8,7 @@
 #   gather-consumer    ckanext-harvest gather queue consumer
 #   fetch-consumer     ckanext-harvest fetch queue consumer
 #   harvest-scheduler  `ckan harvester run` every HARVEST_RUN_INTERVAL seconds
+#   audit-shipper      `ckan molisa-audit ship`: spooled audit events -> PostgreSQL
 #   anything else      run as a command with the rendered config, e.g.
 #                      `docker compose run --rm ckan-web ckan search-index rebuild`
 #
@@ -273,6 +274,13 @@ case "$role" in
     harvest-scheduler)
         render_config; wait_for_services
         run_harvest_scheduler ;;
+    audit-shipper)
+        # Moves the audit events that the web and worker containers spool
+        # (fsync'd, on the shared file-store volume) into PostgreSQL, in
+        # hash-chained batches. One instance is enough; more are safe.
+        render_config; wait_for_services
+        ckan molisa-audit partitions
+        exec ckan molisa-audit ship ;;
     *)
         render_config
         exec "$@" ;;

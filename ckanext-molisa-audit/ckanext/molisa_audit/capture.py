@@ -16,6 +16,7 @@ import uuid
 from typing import Any
 
 from flask import g, has_request_context, request
+from sqlalchemy.exc import SQLAlchemyError
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -47,6 +48,8 @@ def _classify() -> tuple[str, str] | None:
         return "api", request.path
     if endpoint.endswith("resource.download") or endpoint == "datastore.dump":
         return "download", endpoint
+    if endpoint.startswith("molisa_audit."):
+        return "web", endpoint  # who read or exported the log is logged too
     if endpoint.endswith(".read") and (endpoint.count(".") == 1) and not endpoint.startswith(
             ("organization", "group", "user", "home", "api")):
         if tk.current_user and tk.current_user.is_authenticated and \
@@ -87,11 +90,16 @@ def _resolve(objects: dict[str, set], params: dict[str, Any]) -> None:
         objects["datasets"].update(r.package_id for r in rows)
     if objects["datasets"] and not objects["organizations"]:
         names = list(objects["datasets"])
-        rows = model.Session.query(model.Package.id, model.Package.owner_org).filter(
+        rows = model.Session.query(model.Package.id, model.Package.name,
+                                   model.Package.owner_org).filter(
             model.Package.id.in_(names) | model.Package.name.in_(names)).all()
-        if rows:
-            objects["datasets"] = {r.id for r in rows}
-            objects["organizations"].update(r.owner_org for r in rows if r.owner_org)
+        found = {r.id for r in rows} | {r.name for r in rows}
+        # what was asked for but does not exist is kept, apart from the ids
+        unknown = sorted(n for n in names if n not in found)
+        if unknown:
+            objects["requested"] = unknown
+        objects["datasets"] = {r.id for r in rows}
+        objects["organizations"].update(r.owner_org for r in rows if r.owner_org)
 
 
 def _outcome(response) -> tuple[str | None, str | None]:
@@ -143,7 +151,18 @@ def after_request(response):
             return response
         channel, action = kind
         objects = g.molisa_audit_objects
-        _resolve(objects, _params())
+        extra = {"method": request.method}
+        try:
+            _resolve(objects, _params())
+            actor = _actor()
+        except SQLAlchemyError:
+            # PostgreSQL unreachable: the event still goes to the spool, with
+            # what the request itself says.
+            model.Session.rollback()
+            extra["enrichment"] = "database unavailable"
+            actor = {"actor": None, "actor_id": None, "actor_orgs": None}
+        if objects.get("requested"):
+            extra["requested"] = objects["requested"][:10]
         error_class, message = _outcome(response)
         if action in _AUTH_ACTIONS and response.status_code < 400:
             channel = "auth"
@@ -151,14 +170,13 @@ def after_request(response):
         if bytes_sent is None and not response.is_streamed:
             bytes_sent = len(response.get_data())
         recorder.record(
-            channel, action, **_actor(),
+            channel, action, **actor,
             client_addr=request.remote_addr,
             datasets=objects["datasets"], resources=objects["resources"],
             organizations=objects["organizations"],
             status=response.status_code, error_class=error_class, error_message=message,
             duration_ms=(time.perf_counter() - g.molisa_audit_started) * 1000,
-            bytes_sent=bytes_sent, request_id=g.molisa_audit_request_id,
-            extra={"method": request.method},
+            bytes_sent=bytes_sent, request_id=g.molisa_audit_request_id, extra=extra,
         )
         response.headers["X-Request-ID"] = g.molisa_audit_request_id
     except OSError:
@@ -171,7 +189,15 @@ def after_request(response):
 
 # --- signals ------------------------------------------------------------------------
 def on_action_succeeded(action_name: str, context=None, data_dict=None, result=None, **kw):
-    """Collect the ids of what an action returned, for the request's event."""
+    """Collect the ids of what an action returned, for the request's event.
+    API tokens created or revoked outside the Action API (the user's token page,
+    the CLI) are logged here, as the request itself is not."""
+    if action_name in _AUTH_ACTIONS and not (has_request_context()
+                                             and request.endpoint == "api.action"):
+        user = (context or {}).get("user")
+        recorder.record("auth", action_name, actor=user or None, status=200,
+                        **_request_fields())
+        return
     if not has_request_context() or not hasattr(g, "molisa_audit_objects"):
         return
     if not isinstance(result, dict) or action_name.endswith(("_search", "_list")):

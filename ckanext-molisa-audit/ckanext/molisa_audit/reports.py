@@ -11,6 +11,14 @@ from ckan import model
 from .model import event, rollup
 from .shipper import DURATION_BINS
 
+def _zone() -> str:
+    """Days and months are counted in the portal's display time zone
+    (Asia/Ho_Chi_Minh: whole hours from UTC, so the hourly rollups add up)."""
+    from ckan.plugins import toolkit as tk
+    zone = tk.config.get("ckan.display_timezone") or "UTC"
+    return "UTC" if zone == "server" else zone
+
+
 ERROR = sa.or_(event.c.status >= 400, event.c.error_class.isnot(None))
 
 
@@ -115,7 +123,7 @@ def stats(data: dict[str, Any], scope_orgs: list[str] | None) -> dict[str, Any]:
         if start < end:
             dim = _GROUP_DIMS.get(group_by, "all")
             if group_by in ("day", "month"):
-                key = sa.func.to_char(sa.func.date_trunc(group_by, sa.func.timezone("UTC", rollup.c.hour)),
+                key = sa.func.to_char(sa.func.date_trunc(group_by, sa.func.timezone(_zone(), rollup.c.hour)),
                                       "YYYY-MM-DD" if group_by == "day" else "YYYY-MM")
             else:
                 key = rollup.c.key
@@ -153,7 +161,7 @@ def _raw_stats(data, scope_orgs, group_by, add) -> None:
                                 sa.cast([float(b) for b in DURATION_BINS[:-1]],
                                         sa.ARRAY(sa.Float)))
     if group_by in ("day", "month"):
-        key = sa.func.to_char(sa.func.date_trunc(group_by, sa.func.timezone("UTC", event.c.ts)),
+        key = sa.func.to_char(sa.func.date_trunc(group_by, sa.func.timezone(_zone(), event.c.ts)),
                               "YYYY-MM-DD" if group_by == "day" else "YYYY-MM")
         source = event
     elif group_by == "channel":

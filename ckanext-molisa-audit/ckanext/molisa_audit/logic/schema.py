@@ -9,9 +9,10 @@ GROUP_BY = ("day", "month", "channel", "organization", "dataset", "actor")
 
 
 @validator_args
-def molisa_audit_filters(ignore_missing, unicode_safe, one_of, molisa_audit_iso_datetime,
+def molisa_audit_filters(ignore_missing, molisa_audit_text, one_of, molisa_audit_iso_datetime,
                          molisa_audit_outcome, int_validator, natural_number_validator,
                          limit_to_configured_maximum, default):
+    unicode_safe = molisa_audit_text
     return {
         "since": [ignore_missing, molisa_audit_iso_datetime],
         "until": [ignore_missing, molisa_audit_iso_datetime],

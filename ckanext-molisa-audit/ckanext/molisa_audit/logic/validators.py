@@ -5,7 +5,7 @@ import datetime
 
 import ckan.plugins.toolkit as tk
 
-__all__ = ["molisa_audit_iso_datetime", "molisa_audit_outcome"]
+__all__ = ["molisa_audit_iso_datetime", "molisa_audit_outcome", "molisa_audit_text"]
 
 
 def molisa_audit_iso_datetime(value):
@@ -32,3 +32,11 @@ def molisa_audit_outcome(value):
     if text.isdigit() and 100 <= int(text) <= 599:
         return text
     raise tk.Invalid(tk._('Use "success", "error" or an HTTP status code.'))
+
+
+def molisa_audit_text(value):
+    """A filter's text: at most 200 characters, no control characters."""
+    text = str(value)
+    if len(text) > 200 or any(ord(c) < 32 for c in text):
+        raise tk.Invalid(tk._("Contains a character that is not allowed."))
+    return text

@@ -22,7 +22,7 @@ ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
 
 class Audit:
     def __init__(self):
-        self.since = datetime.datetime.now(datetime.timezone.utc) - datetime.timedelta(seconds=1)
+        self.since = recorder.now_ms()   # events are stamped to the millisecond
         self.admin = factories.Sysadmin()
 
     def ship(self) -> int:

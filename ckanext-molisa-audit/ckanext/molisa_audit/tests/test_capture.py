@@ -113,7 +113,10 @@ def test_api_tokens_created_and_revoked(app, audit):
                               user_id=user["name"])[0]["id"]
     app.post("/api/3/action/api_token_revoke", headers=headers, json={"jti": jti})
     events = audit.events(channel="auth")
-    assert [e["action"] for e in events] == ["api_token_create", "api_token_revoke"]
+    # the factory's own token, made outside any request, then the two API calls
+    assert [(e["action"], bool(e["request_id"])) for e in events] == [
+        ("api_token_create", False), ("api_token_create", True), ("api_token_revoke", True)]
+    assert all(e["actor"] == user["name"] for e in events[1:])
     assert created["token"] not in json.dumps(events)
 
 
@@ -155,3 +158,12 @@ def test_http_callers_cannot_write_events(app, audit):
                         headers={"Authorization": factories.SysadminWithToken()["token"]},
                         json={"channel": "api", "action": "forged"}, status=403)
     assert response.json["success"] is False
+
+
+@pytest.mark.req("R15.1")
+def test_api_tokens_made_outside_the_api_are_logged_too(audit):
+    user = factories.User()
+    helpers.call_action("api_token_create", context={"user": user["name"]},
+                        user=user["name"], name="cli-token")
+    [event] = audit.events(channel="auth")
+    assert event["action"] == "api_token_create" and event["actor"] == user["name"]
