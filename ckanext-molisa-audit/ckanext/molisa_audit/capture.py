@@ -147,8 +147,10 @@ def _user_orgs(user_id: str) -> list[str]:
 def after_request(response):
     try:
         kind = _classify()
-        if kind is None or not hasattr(g, "molisa_audit_started"):
+        if kind is None:
             return response
+        if not hasattr(g, "molisa_audit_started"):
+            before_request()
         channel, action = kind
         objects = g.molisa_audit_objects
         extra = {"method": request.method}

@@ -39,7 +39,9 @@ class MolisaAuditPlugin(p.SingletonPlugin, DefaultTranslation):
 
     # IMiddleware
     def make_middleware(self, app, config):
-        app.before_request(capture.before_request)
+        # first of all before-request hooks: a request that CKAN's own hooks
+        # fail (PostgreSQL down) is still timed and logged
+        app.before_request_funcs.setdefault(None, []).insert(0, capture.before_request)
         app.after_request(capture.after_request)
         return app
 

@@ -2,6 +2,7 @@
 Vietnamese by default and English one click away."""
 import os
 import subprocess
+import tempfile
 import sys
 import time
 
@@ -17,11 +18,13 @@ BASE = f"http://127.0.0.1:{PORT}"
 def web_server():
     """gunicorn serving the test configuration, as `make run` serves the portal."""
     env = dict(os.environ, CKAN_INI=os.path.join(ROOT, "test.ini"))
+    # the server's log goes to a file: a pipe nobody reads fills up and blocks it
+    log = tempfile.NamedTemporaryFile("w", prefix="gunicorn-", suffix=".log", delete=False)
     gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
     proc = subprocess.Popen(
         [gunicorn, "wsgi:application", "--chdir", os.path.join(ROOT, "config"),
          "--bind", f"127.0.0.1:{PORT}", "--workers", "1", "--timeout", "60"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        env=env, stdout=subprocess.DEVNULL, stderr=log)
     deadline = time.monotonic() + 90
     while True:
         try:
@@ -31,7 +34,7 @@ def web_server():
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            pytest.fail("the web server did not start: " + proc.stderr.read().decode()[-3000:])
+            pytest.fail("the web server did not start: " + open(log.name).read()[-3000:])
         time.sleep(0.5)
     yield BASE
     proc.terminate()
