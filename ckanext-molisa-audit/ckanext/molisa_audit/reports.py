@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from ckan import model
 
 from .model import event, rollup
-from .shipper import DURATION_BINS
+from .model import DURATION_BINS, HIST_COLUMNS
 
 def _zone() -> str:
     """Days and months are counted in the portal's display time zone
@@ -107,7 +107,19 @@ def stats(data: dict[str, Any], scope_orgs: list[str] | None) -> dict[str, Any]:
     group_by = data.get("group_by", "day")
     since, until = data["since"], data["until"]
     filters = {k: data.get(k) for k in ("actor", "dataset", "channel", "action", "outcome")}
-    use_rollup = scope_orgs is None and not any(filters.values()) and not data.get("organization")
+    # One unit's statistics by day, month or unit also come from the rollups
+    # (a unit admin's usual question); any other filter reads the events.
+    one_org = None
+    if data.get("organization") and (scope_orgs is None or data["organization"] in scope_orgs):
+        one_org = data["organization"]
+    elif not data.get("organization") and scope_orgs is not None and len(scope_orgs) == 1:
+        one_org = scope_orgs[0]
+    if any(filters.values()):
+        use_rollup = False
+    elif scope_orgs is None and not data.get("organization"):
+        use_rollup = True
+    else:
+        use_rollup = one_org is not None and group_by in ("day", "month")
     groups: dict[str, list] = {}
 
     def add(key, events, errors, nbytes, hist):
@@ -121,7 +133,7 @@ def stats(data: dict[str, Any], scope_orgs: list[str] | None) -> dict[str, Any]:
     if use_rollup:
         start, end = _full_hours(since, until)
         if start < end:
-            dim = _GROUP_DIMS.get(group_by, "all")
+            dim = "organization" if one_org else _GROUP_DIMS.get(group_by, "all")
             if group_by in ("day", "month"):
                 key = sa.func.to_char(sa.func.date_trunc(group_by, sa.func.timezone(_zone(), rollup.c.hour)),
                                       "YYYY-MM-DD" if group_by == "day" else "YYYY-MM")
@@ -129,10 +141,11 @@ def stats(data: dict[str, Any], scope_orgs: list[str] | None) -> dict[str, Any]:
                 key = rollup.c.key
             q = (sa.select(key.label("k"), sa.func.sum(rollup.c.events), sa.func.sum(rollup.c.errors),
                            sa.func.sum(rollup.c.bytes),
-                           sa.func.molisa_audit_hist_sum(rollup.c.duration_hist))
-                 .where(rollup.c.dim == dim, rollup.c.hour >= start, rollup.c.hour < end)
+                           *[sa.func.sum(rollup.c[c]) for c in HIST_COLUMNS])
+                 .where(rollup.c.dim == dim, rollup.c.hour >= start, rollup.c.hour < end,
+                        *([rollup.c.key == one_org] if one_org else []))
                  .group_by(key))
-            for k, n, e, b, h in model.Session.execute(q):
+            for k, n, e, b, *h in model.Session.execute(q):
                 add(k, int(n), int(e), int(b or 0), [int(x) for x in h])
             raw_ranges = [(since, start), (end, until)]
     for lo, hi in raw_ranges:

@@ -20,19 +20,23 @@ import psycopg2.extras
 from ckan import model
 
 from . import chain, partitions, spool
+from .model import DURATION_BINS, HIST_COLUMNS
 
 log = logging.getLogger(__name__)
 
 #: pg_advisory_xact_lock key of the chain ("MOLISAUD").
 CHAIN_LOCK = 0x4D4F4C4953415544 & 0x7FFFFFFFFFFFFFFF
-#: Upper edges of the duration histogram's bins, in milliseconds.
-DURATION_BINS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000,
-                 1500, 2000, 3000, 5000, 7000, 10000, 20000, 30000, 60000, float("inf"))
 
 EVENT_COLUMNS = ("id", "ts", "batch_id", "seq", "request_id", "actor", "actor_id", "actor_orgs",
                  "connection_account", "client_addr", "channel", "action", "datasets",
                  "resources", "organizations", "status", "error_class", "error_message",
                  "duration_ms", "bytes_sent", "extra", "hash")
+
+
+ROLLUP_UPSERT = (
+    "INSERT INTO molisa_audit_rollup AS r (hour, dim, key, events, errors, bytes, "
+    + ", ".join(HIST_COLUMNS) + ") VALUES %s ON CONFLICT (hour, dim, key) DO UPDATE SET "
+    + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in ("events", "errors", "bytes") + HIST_COLUMNS))
 
 
 def is_error(event: dict[str, Any]) -> bool:
@@ -109,15 +113,9 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
         cur, f"INSERT INTO molisa_audit_event ({', '.join(EVENT_COLUMNS)}) VALUES %s", rows,
         template="(%s::uuid, " + ", ".join(["%s"] * (len(EVENT_COLUMNS) - 1)) + ")",
         page_size=1000)
-    rollup_rows = [(hour, dim, key, v[0], v[1], v[2], v[3])
+    rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in _rollups(fresh).items()]
-    psycopg2.extras.execute_values(
-        cur, "INSERT INTO molisa_audit_rollup AS r (hour, dim, key, events, errors, bytes,"
-             " duration_hist) VALUES %s ON CONFLICT (hour, dim, key) DO UPDATE SET"
-             " events = r.events + EXCLUDED.events, errors = r.errors + EXCLUDED.errors,"
-             " bytes = r.bytes + EXCLUDED.bytes,"
-             " duration_hist = molisa_audit_hist_add(r.duration_hist, EXCLUDED.duration_hist)",
-        rollup_rows, page_size=1000)
+    psycopg2.extras.execute_values(cur, ROLLUP_UPSERT, rollup_rows, page_size=1000)
     return len(fresh)
 
 

@@ -12,6 +12,13 @@ from sqlalchemy.dialects import postgresql as pg
 
 metadata = sa.MetaData()
 
+#: Upper edges of the duration histogram's bins, in milliseconds: bin i holds
+#: durations in [DURATION_BINS[i-1], DURATION_BINS[i]). The rollup table has a
+#: column per bin (h00 ... h27).
+DURATION_BINS = (1, 2, 3, 5, 7, 10, 15, 20, 30, 50, 70, 100, 150, 200, 300, 500, 700, 1000,
+                 1500, 2000, 3000, 5000, 7000, 10000, 20000, 30000, 60000, float("inf"))
+HIST_COLUMNS = tuple(f"h{i:02d}" for i in range(len(DURATION_BINS)))
+
 event = sa.Table(
     "molisa_audit_event", metadata,
     sa.Column("id", pg.UUID(as_uuid=False), primary_key=True),
@@ -58,7 +65,7 @@ rollup = sa.Table(
     sa.Column("events", sa.BigInteger, nullable=False),
     sa.Column("errors", sa.BigInteger, nullable=False),
     sa.Column("bytes", sa.BigInteger, nullable=False),
-    sa.Column("duration_hist", pg.ARRAY(sa.BigInteger), nullable=False),
+    *[sa.Column(f"h{i:02d}", sa.BigInteger, nullable=False) for i in range(28)],
 )
 
 archive = sa.Table(

@@ -140,6 +140,7 @@ def test_stats_from_rollups_equal_stats_from_events(audit):
     for hour in range(5):
         for i in range(hour + 1):
             recorder.record("api", "package_search", actor=f"u{i}", status=500 if i == 0 else 200,
+                            organizations=["unit-even" if i % 2 == 0 else "unit-odd"],
                             duration_ms=3.0 * (i + 1), ts=base + datetime.timedelta(hours=hour, minutes=10 * i))
     audit.ship()
     whole = call("molisa_audit_stats", audit.admin, since=base.isoformat(),
@@ -154,6 +155,13 @@ def test_stats_from_rollups_equal_stats_from_events(audit):
     by_day = call("molisa_audit_stats", audit.admin, since=base.isoformat(),
                   until=(base + datetime.timedelta(days=1)).isoformat(), group_by="day")
     assert by_day["results"] == [dict(by_day["results"][0], key="2025-05-06", events=15, errors=5)]
+    # one unit, from the rollups (whole hours) and from the events (ragged)
+    for since, until in [(base, base + datetime.timedelta(hours=5)),
+                         (base + datetime.timedelta(minutes=5), base + datetime.timedelta(hours=4, minutes=55))]:
+        unit = call("molisa_audit_stats", audit.admin, since=since.isoformat(),
+                    until=until.isoformat(), group_by="day", organization="unit-even")
+        expected = 9 if since == base else 9 - 1   # u0 at hh:00 falls before 00:05
+        assert unit["results"][0]["events"] == expected
 
 
 @pytest.mark.parametrize("action,data,field", [

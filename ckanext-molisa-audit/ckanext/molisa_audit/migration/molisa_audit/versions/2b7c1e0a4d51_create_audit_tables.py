@@ -12,11 +12,16 @@ down_revision = None
 branch_labels = None
 depends_on = None
 
+#: Bins of the duration histogram (model.DURATION_BINS): one column each, so
+#: that sums over months of hourly rows stay plain, fast SUM()s.
+HIST_BINS = 28
+
 #: Tables whose rows are records: nobody, the owner included, may change them.
 APPEND_ONLY = ("molisa_audit_event", "molisa_audit_batch", "molisa_audit_archive")
 
 
 def upgrade():
+    hist_columns = ", ".join(f"h{i:02d} bigint NOT NULL DEFAULT 0" for i in range(HIST_BINS))
     op.execute("""
     CREATE TABLE molisa_audit_batch (
         id          bigint PRIMARY KEY,
@@ -64,7 +69,7 @@ def upgrade():
         WHERE status >= 400 OR error_class IS NOT NULL;
 
     -- Per hour and per dimension (all, channel, organization, dataset, actor):
-    -- counts, errors, bytes and a histogram of durations, kept by the shipper
+    -- counts, errors, bytes and a histogram of durations (h00..h27), kept by the shipper
     -- in the same transaction as the events, so statistics over months of
     -- events read thousands of rows, not millions.
     CREATE TABLE molisa_audit_rollup (
@@ -74,7 +79,7 @@ def upgrade():
         events   bigint NOT NULL,
         errors   bigint NOT NULL,
         bytes    bigint NOT NULL,
-        duration_hist bigint[] NOT NULL,
+        HIST_COLUMNS,
         PRIMARY KEY (hour, dim, key)
     );
 
@@ -88,16 +93,6 @@ def upgrade():
         archived     timestamptz NOT NULL DEFAULT now()
     );
 
-    CREATE OR REPLACE FUNCTION molisa_audit_hist_add(a bigint[], b bigint[]) RETURNS bigint[]
-    LANGUAGE sql IMMUTABLE AS $$
-        SELECT array_agg(coalesce(x, 0) + coalesce(y, 0) ORDER BY i)
-        FROM unnest(a, b) WITH ORDINALITY AS t(x, y, i)
-    $$;
-
-    CREATE OR REPLACE AGGREGATE molisa_audit_hist_sum(bigint[]) (
-        SFUNC = molisa_audit_hist_add, STYPE = bigint[]
-    );
-
     -- Defence in depth beside the revoked privileges: a row of these tables
     -- is never changed or removed (whole partitions are archived and dropped).
     CREATE OR REPLACE FUNCTION molisa_audit_refuse_change() RETURNS trigger
@@ -106,7 +101,7 @@ def upgrade():
         RAISE EXCEPTION 'audit records cannot be changed or deleted (%)', TG_TABLE_NAME
             USING ERRCODE = 'insufficient_privilege';
     END $$;
-    """)
+    """.replace("HIST_COLUMNS", hist_columns))
     for table in APPEND_ONLY:
         op.execute(f"""
         CREATE TRIGGER {table}_append_only BEFORE UPDATE OR DELETE ON {table}
@@ -123,7 +118,5 @@ def downgrade():
     DROP TABLE IF EXISTS molisa_audit_batch;
     DROP TABLE IF EXISTS molisa_audit_rollup;
     DROP TABLE IF EXISTS molisa_audit_archive;
-    DROP AGGREGATE IF EXISTS molisa_audit_hist_sum(bigint[]);
-    DROP FUNCTION IF EXISTS molisa_audit_hist_add(bigint[], bigint[]);
     DROP FUNCTION IF EXISTS molisa_audit_refuse_change();
     """)
