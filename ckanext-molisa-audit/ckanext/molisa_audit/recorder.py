@@ -59,10 +59,21 @@ def now_ms() -> datetime.datetime:
     return ts.replace(microsecond=ts.microsecond // 1000 * 1000)
 
 
+def _text(value: Any) -> Any:
+    """Strings without NUL characters (which PostgreSQL cannot store)."""
+    if isinstance(value, str):
+        return value.replace("\x00", "")
+    if isinstance(value, dict):
+        return {_text(k): _text(v) for k, v in value.items()}
+    if isinstance(value, list):
+        return [_text(v) for v in value]
+    return value
+
+
 def _list(values: Iterable[str] | None) -> list[str] | None:
     if not values:
         return None
-    return sorted({str(v) for v in values if v})
+    return sorted({_text(str(v)) for v in values if v})
 
 
 def record(channel: str, action: str, *, actor: str | None = None,
@@ -100,5 +111,5 @@ def record(channel: str, action: str, *, actor: str | None = None,
     }
     for plugin in p.PluginImplementations(IMolisaAudit):
         event = plugin.molisa_audit_before_write(event)
-    writer().write(event)
+    writer().write({k: _text(v) for k, v in event.items()})
     return event

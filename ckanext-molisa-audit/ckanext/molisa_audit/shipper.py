@@ -11,6 +11,8 @@ from __future__ import annotations
 import bisect
 import collections
 import datetime
+import io
+import json
 import logging
 import time
 from typing import Any
@@ -37,6 +39,23 @@ ROLLUP_UPSERT = (
     "INSERT INTO molisa_audit_rollup AS r (hour, dim, key, events, errors, bytes, "
     + ", ".join(HIST_COLUMNS) + ") VALUES %s ON CONFLICT (hour, dim, key) DO UPDATE SET "
     + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in ("events", "errors", "bytes") + HIST_COLUMNS))
+
+
+def _copy_text(value: Any) -> str:
+    """A value in COPY's text format (arrays and JSON included)."""
+    if value is None:
+        return "\\N"
+    if isinstance(value, list):
+        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+                               for v in value) + "}"
+    elif isinstance(value, dict):
+        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    elif isinstance(value, float):
+        value = repr(value)
+    else:
+        value = str(value)
+    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
+            .replace("\r", "\\r"))
 
 
 def is_error(event: dict[str, Any]) -> bool:
@@ -91,17 +110,12 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
     row = cur.fetchone()
     batch_id, prev_hash = (row[0] + 1, row[1]) if row else (1, chain.GENESIS)
     hashes = []
-    rows = []
+    lines = []
     for seq, e in enumerate(fresh):
         h = chain.event_hash(dict(e, ts=e["ts_parsed"]))
         hashes.append(h)
-        rows.append((e["id"], e["ts_parsed"], batch_id, seq, e.get("request_id"), e.get("actor"),
-                     e.get("actor_id"), e.get("actor_orgs"), e.get("connection_account"),
-                     e.get("client_addr"), e["channel"], e["action"], e.get("datasets"),
-                     e.get("resources"), e.get("organizations"), e.get("status"),
-                     e.get("error_class"), e.get("error_message"), e.get("duration_ms"),
-                     e.get("bytes_sent"),
-                     psycopg2.extras.Json(e["extra"]) if e.get("extra") is not None else None, h))
+        values = [e["id"], e["ts"], batch_id, seq] + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h]
+        lines.append("\t".join(_copy_text(v) for v in values))
     digest = chain.events_hash(hashes)
     cur.execute(
         "INSERT INTO molisa_audit_batch (id, event_count, first_ts, last_ts, events_hash,"
@@ -109,10 +123,9 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
         (batch_id, len(fresh), min(e["ts_parsed"] for e in fresh),
          max(e["ts_parsed"] for e in fresh), digest, prev_hash,
          chain.batch_hash(batch_id, len(fresh), digest, prev_hash)))
-    psycopg2.extras.execute_values(
-        cur, f"INSERT INTO molisa_audit_event ({', '.join(EVENT_COLUMNS)}) VALUES %s", rows,
-        template="(%s::uuid, " + ", ".join(["%s"] * (len(EVENT_COLUMNS) - 1)) + ")",
-        page_size=1000)
+    # COPY: several times faster than INSERTs for thousands of rows
+    cur.copy_expert(f"COPY molisa_audit_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
+                    io.StringIO("\n".join(lines) + "\n"))
     rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in _rollups(fresh).items()]
     psycopg2.extras.execute_values(cur, ROLLUP_UPSERT, rollup_rows, page_size=1000)

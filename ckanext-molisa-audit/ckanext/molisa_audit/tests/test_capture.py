@@ -167,3 +167,9 @@ def test_api_tokens_made_outside_the_api_are_logged_too(audit):
                         user=user["name"], name="cli-token")
     [event] = audit.events(channel="auth")
     assert event["action"] == "api_token_create" and event["actor"] == user["name"]
+
+
+def test_a_nul_character_cannot_jam_the_shipper(app, audit):
+    app.post("/user/login", data={"login": "evil\x00name", "password": "whatever123"})
+    [event] = audit.events(channel="auth")
+    assert event["actor"] == "evilname"
