@@ -19,7 +19,12 @@ from .model import HASHED_FIELDS
 GENESIS = "0" * 64
 
 
+_PLAIN = (str, int, bool, type(None))
+
+
 def _canonical(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, datetime.datetime):
         value = value.astimezone(datetime.timezone.utc)
         return value.strftime("%Y-%m-%dT%H:%M:%S.") + f"{value.microsecond // 1000:03d}Z"

@@ -13,6 +13,7 @@ import collections
 import datetime
 import io
 import json
+import re
 import logging
 import time
 from typing import Any
@@ -41,10 +42,18 @@ ROLLUP_UPSERT = (
     + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in ("events", "errors", "bytes") + HIST_COLUMNS))
 
 
+_COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+
+
 def _copy_text(value: Any) -> str:
     """A value in COPY's text format (arrays and JSON included)."""
     if value is None:
         return "\\N"
+    kind = type(value)
+    if kind is int:
+        return str(value)
+    if kind is str and not _COPY_SPECIAL.search(value):
+        return value
     if isinstance(value, list):
         value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
                                for v in value) + "}"
@@ -177,9 +186,10 @@ def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -
     while True:
         try:
             count = ship(directory, batch_size)
+            backoff = interval
             if count:
                 log.info("shipped %d audit events", count)
-            backoff = interval
+                continue  # more may have arrived meanwhile: no pause under load
         except Exception as e:  # PostgreSQL down or restarting: keep the spool, retry
             log.warning("audit shipper: %s; retrying in %.0fs", e.__class__.__name__, backoff)
             backoff = min(backoff * 2, 30)
