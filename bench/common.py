@@ -26,10 +26,18 @@ STOCK_PLUGINS = ("activity datastore datatables_view text_view dcat harvest ckan
                  "dcat_rdf_harvester")
 
 
-def write_ini(flavour: str, port: int, plugins: str | None = None) -> str:
-    """Write .local/bench-<flavour>.ini from the portal's template."""
-    ini = os.path.join(LOCAL, f"bench-{flavour}.ini")
-    db = f"molisa_bench_{flavour}"
+def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str | None = None,
+              db_flavour: str | None = None, solr_flavour: str | None = None,
+              extra: dict[str, str] | None = None) -> str:
+    """Write .local/bench-<flavour>.ini from the portal's template.
+
+    The keywords are for benchmarks that run several sites on one database
+    (name: the ini is .local/bench-<name>.ini; db_flavour: the database is
+    molisa_bench_<db_flavour>; solr_flavour: the core ckan_bench_<solr_flavour>)
+    or need settings the template has no placeholder for (extra: added to
+    [app:main] after ckan.plugins)."""
+    ini = os.path.join(LOCAL, f"bench-{name or flavour}.ini")
+    db = f"molisa_bench_{db_flavour or flavour}"
     values = dict(
         MOLISA_ROOT=ROOT, MOLISA_DEBUG="false",
         MOLISA_SITE_URL=f"http://127.0.0.1:{port}", MOLISA_SITE_ID=f"bench_{flavour}",
@@ -38,7 +46,7 @@ def write_ini(flavour: str, port: int, plugins: str | None = None) -> str:
         MOLISA_DATASTORE_WRITE_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}_datastore",
         MOLISA_DATASTORE_READ_URL=(f"postgresql://datastore_ro:datastore_ro@127.0.0.1:{PG_PORT}/"
                                    f"{db}_datastore"),
-        MOLISA_SOLR_URL=f"http://127.0.0.1:{SOLR_PORT}/solr/ckan_bench_{flavour}",
+        MOLISA_SOLR_URL=f"http://127.0.0.1:{SOLR_PORT}/solr/ckan_bench_{solr_flavour or flavour}",
         MOLISA_REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/5",
         MOLISA_REDIS_HOST="127.0.0.1", MOLISA_REDIS_PORT=str(REDIS_PORT),
         MOLISA_HARVEST_REDIS_DB="6",
@@ -47,13 +55,17 @@ def write_ini(flavour: str, port: int, plugins: str | None = None) -> str:
     )
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
                    + [f"{k}={v}" for k, v in values.items()], check=True)
-    if plugins is not None:
+    if plugins is not None or extra:
         with open(ini, encoding="utf-8") as f:
             text = f.read()
         lines = []
         for line in text.splitlines():
             if line.startswith("ckan.plugins ="):
-                line = f"ckan.plugins = {plugins}"
+                if plugins is not None:
+                    line = f"ckan.plugins = {plugins}"
+                lines.append(line)
+                lines.extend(f"{k} = {v}" for k, v in (extra or {}).items())
+                continue
             elif flavour == "stock" and (line.startswith("scheming.") or
                                          line.startswith("ckan.default.package_type")):
                 continue

@@ -1,5 +1,10 @@
 #!/usr/bin/env bash
-# `make bench`: the benchmarks in bench/ (not part of the test suite).
+# `make bench` / `make bench-audit`: the benchmarks in bench/ (never part of
+# the test suite). Extra arguments go to the script, e.g.
+#   bash scripts/bench.sh search --datasets 2000 --rounds 10
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/install.sh"
-"$PY" "$ROOT/bench/search.py" "$@"
+"$ROOT/scripts/services.sh" start
+which="${1:-search}"
+shift || true
+"$PY" "$ROOT/bench/$which.py" "$@"

@@ -189,7 +189,11 @@ def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -
             backoff = interval
             if count:
                 log.info("shipped %d audit events", count)
-                continue  # more may have arrived meanwhile: no pause under load
+            if count >= batch_size // 2:
+                continue  # a backlog: no pause
+            if count:
+                time.sleep(min(0.2, interval))  # traffic: short pauses, batches of a moment
+                continue
         except Exception as e:  # PostgreSQL down or restarting: keep the spool, retry
             log.warning("audit shipper: %s; retrying in %.0fs", e.__class__.__name__, backoff)
             backoff = min(backoff * 2, 30)
