@@ -553,22 +553,6 @@ def synth_chunk(u: Universe, k: int, n: int, lo: int, hi: int) -> list[dict]:
 _BATCH_TOKEN = "@@batch_id@@"
 
 
-def _copy_text(value) -> str:
-    if value is None:
-        return "\\N"
-    if isinstance(value, list):
-        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
-                               for v in value) + "}"
-    elif isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False)
-    elif isinstance(value, float):
-        value = repr(value)
-    else:
-        value = str(value)
-    return (value.replace("\\", "\\\\").replace("\t", "\\t").replace("\n", "\\n")
-            .replace("\r", "\\r"))
-
-
 def fast_ship_batch(conn, events: list[dict]) -> int:
     """What shipper.ship_batch stores, faster, for a bulk load of fresh events
     (no duplicate check: the load's own bookkeeping guarantees each chunk is
@@ -587,7 +571,7 @@ def fast_ship_batch(conn, events: list[dict]) -> int:
         hashes.append(h)
         values = [e["id"], e["ts"], _BATCH_TOKEN, seq] + [
             e.get(c) for c in shipper.EVENT_COLUMNS[4:-1]] + [h]
-        lines.append("\t".join(v if v is _BATCH_TOKEN else _copy_text(v) for v in values) + "\n")
+        lines.append("\t".join(v if v is _BATCH_TOKEN else shipper.copy_text(v) for v in values) + "\n")
     digest = chain.events_hash(hashes)
     rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in shipper._rollups(events).items()]

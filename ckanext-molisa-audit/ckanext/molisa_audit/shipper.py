@@ -45,7 +45,7 @@ ROLLUP_UPSERT = (
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
 
 
-def _copy_text(value: Any) -> str:
+def copy_text(value: Any) -> str:
     """A value in COPY's text format (arrays and JSON included)."""
     if value is None:
         return "\\N"
@@ -124,7 +124,7 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
         h = chain.event_hash(dict(e, ts=e["ts_parsed"]))
         hashes.append(h)
         values = [e["id"], e["ts"], batch_id, seq] + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h]
-        lines.append("\t".join(_copy_text(v) for v in values))
+        lines.append("\t".join(copy_text(v) for v in values))
     digest = chain.events_hash(hashes)
     cur.execute(
         "INSERT INTO molisa_audit_batch (id, event_count, first_ts, last_ts, events_hash,"
