@@ -840,8 +840,11 @@ def stats_stage(args) -> dict:
 
 
 # ------------------------------------------------------------------------ report
-def report(results: dict) -> None:
+def report(results: dict, ran: set[str]) -> None:
     say("")
+    for name in ("http", "ingest", "stats"):
+        if name in results and name not in ran:
+            say(f"({name}: not run this time; the result of {results[name]['ran']['started']})")
     if "http" in results:
         h = results["http"]
         say(f"1. HTTP, audit plugin on vs off, {h['requests_per_site_per_action']} requests "
@@ -937,10 +940,19 @@ def main() -> None:
 
     subprocess.run(["bash", os.path.join(common.ROOT, "scripts", "services.sh"), "start"],
                    check=True)
-    results: dict = {"args": vars(args), "targets": TARGETS,
-                     "started": datetime.datetime.now(datetime.timezone.utc).isoformat()}
     out_path = os.path.join(common.ROOT, "bench", "results", "audit.json")
     os.makedirs(os.path.dirname(out_path), exist_ok=True)
+    # A stage skipped this time keeps its last result (each stage says when
+    # it ran and with which arguments), so the stages can be run one by one.
+    results: dict = {}
+    try:
+        with open(out_path) as f:
+            previous = json.load(f)
+        results.update({k: previous[k] for k in ("http", "ingest", "stats") if k in previous})
+    except (OSError, ValueError):
+        pass
+    results.update({"args": vars(args), "targets": TARGETS,
+                    "started": datetime.datetime.now(datetime.timezone.utc).isoformat()})
 
     def save():
         with open(out_path, "w") as f:
@@ -954,11 +966,14 @@ def main() -> None:
         # The machine's load before and after: other work on these 2 cores
         # (a test run, say) shows in every number here.
         before = os.getloadavg()
+        started = datetime.datetime.now(datetime.timezone.utc).isoformat(timespec="seconds")
         results[name] = stage(args)
+        results[name]["ran"] = {"started": started, "args": vars(args)}
         results[name]["loadavg_before_after"] = [round(before[0], 2),
                                                  round(os.getloadavg()[0], 2)]
         save()
-    report(results)
+    report(results, {n for n, skip in (("http", args.skip_http), ("ingest", args.skip_ingest),
+                                       ("stats", args.skip_stats)) if not skip})
     say(f"\nwrote {os.path.relpath(out_path, common.ROOT)}")
 
 

@@ -63,7 +63,9 @@ def test_search_results_in_the_users_language_with_the_access_level(app, dataset
     create_dataset(dataset_dict())
     page = app.get("/molisa_dataset/").body
     assert "Số người có công theo tỉnh, năm 2024" in page
+    assert "1 bộ dữ liệu được tìm thấy" in page and "molisa_dataset found" not in page
     assert "molisa-access-level-open" in page and "Dữ liệu mở" in page
     page = app.get("/en/molisa_dataset/").body
     assert "Meritorious people by province, 2024" in page
+    assert "1 dataset found" in page and "Molisa_Dataset" not in page
     assert "People with meritorious service receiving allowances" in page
