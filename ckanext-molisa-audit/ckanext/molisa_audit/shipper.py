@@ -13,11 +13,13 @@ import collections
 import datetime
 import io
 import json
+import os
 import re
 import logging
 import time
 from typing import Any
 
+import psycopg2
 import psycopg2.extras
 
 from ckan import model
@@ -141,6 +143,41 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
     return len(fresh)
 
 
+def _ship_events(conn, events: list[dict[str, Any]]) -> int:
+    """One batch per month, so that archiving a month's partition takes whole
+    batches with it."""
+    by_month = collections.defaultdict(list)
+    for e in events:
+        by_month[e["ts"][:7]].append(e)
+    return sum(ship_batch(conn.driver_connection, by_month[m]) for m in sorted(by_month))
+
+
+def _rollback(conn) -> None:
+    """Roll back, and forget the partitions this transaction may have created."""
+    conn.rollback()
+    partitions.forget()
+
+
+def _ship_one_by_one(conn, events: list[dict[str, Any]], directory: str) -> int:
+    shipped = 0
+    for e in events:
+        try:
+            shipped += _ship_events(conn, [e])
+            conn.commit()
+        except psycopg2.DataError as error:
+            _rollback(conn)
+            rejected = os.path.join(directory, "rejected")
+            os.makedirs(rejected, mode=0o700, exist_ok=True)
+            with open(os.path.join(rejected, "rejected.jsonl"), "a", encoding="utf-8") as f:
+                f.write(json.dumps({"error": str(error).strip()[:500], "event": e},
+                                   ensure_ascii=False, default=str) + "\n")
+                f.flush()
+                os.fsync(f.fileno())
+            log.error("audit event %s refused by PostgreSQL and set aside in %s: %s",
+                      e.get("id"), rejected, str(error).strip()[:200])
+    return shipped
+
+
 def ship(directory: str, batch_size: int = 5000) -> int:
     """Ship every complete event waiting in ``directory``; returns how many
     events were stored. Raises if PostgreSQL cannot be reached (the events
@@ -154,16 +191,16 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                 events, end, torn = spool_file.read(start, batch_size)
                 if events:
                     try:
-                        # one batch per month, so that archiving a month's
-                        # partition takes whole batches with it
-                        by_month = collections.defaultdict(list)
-                        for e in events:
-                            by_month[e["ts"][:7]].append(e)
-                        for month in sorted(by_month):
-                            shipped += ship_batch(conn.driver_connection, by_month[month])
+                        shipped += _ship_events(conn, events)
                         conn.commit()
+                    except psycopg2.DataError:
+                        # An event PostgreSQL refuses would block the spool for
+                        # ever: store the others one batch each, set the
+                        # refused ones aside (never silently) and go on.
+                        _rollback(conn)
+                        shipped += _ship_one_by_one(conn, events, directory)
                     except Exception:
-                        conn.rollback()
+                        _rollback(conn)
                         raise
                     spool_file.set_offset(end)
                 if len(events) < batch_size:

@@ -140,3 +140,33 @@ def test_replaying_a_spool_does_not_duplicate(audit):
     audit.ship()
     assert len(audit.events(actor="replayer")) == 1
     assert verify(audit)["ok"]
+
+
+def test_an_event_postgresql_refuses_is_set_aside_not_blocking(audit):
+    """A malformed line (here a status that is not a number) must not stop
+    the events behind it; it is kept in rejected/, with the reason."""
+    import json as _json
+    import os
+    from ckanext.molisa_audit import spool
+    recorder.record("api", "before_bad", actor="poison-test", status=200)
+    bad = recorder.record("api", "bad", actor="poison-test", status=200)
+    recorder.record("api", "after_bad", actor="poison-test", status=200)
+    directory = recorder.spool_dir()
+    target = None
+    for f in spool.spool_files(directory):
+        with open(f.path, encoding="utf-8") as fh:
+            if bad["id"] in fh.read():
+                target = f.path
+    with open(target, encoding="utf-8") as fh:
+        text = fh.read()
+    line = next(l for l in text.splitlines() if bad["id"] in l)
+    broken = _json.loads(line)
+    broken["status"] = "not-a-number"
+    with open(target, "w", encoding="utf-8") as fh:
+        fh.write(text.replace(line, _json.dumps(broken)))
+    audit.ship()
+    assert [e["action"] for e in audit.events(actor="poison-test")] == ["before_bad", "after_bad"]
+    with open(os.path.join(directory, "rejected", "rejected.jsonl"), encoding="utf-8") as fh:
+        rejected = [_json.loads(l) for l in fh]
+    assert any(r["event"]["id"] == bad["id"] for r in rejected)
+    assert verify(audit)["ok"]
