@@ -32,15 +32,14 @@ def ensure(cur, start: datetime.datetime) -> str:
     cur.execute("SELECT to_regclass(%s)", (name,))
     if cur.fetchone()[0] is None:
         end = add_months(start, 1)
-        # Two shippers may race here: the lock makes the second one wait, then
-        # find the table.
+        # Two shippers may race here: the lock serialises them and IF NOT
+        # EXISTS lets the second one through (a fresh catalogue read is not
+        # guaranteed after the lock).
         cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
-        cur.execute("SELECT to_regclass(%s)", (name,))
-        if cur.fetchone()[0] is None:
-            cur.execute(
-                f"CREATE TABLE {name} PARTITION OF {PARENT} "
-                f"FOR VALUES FROM (%s) TO (%s)", (start, end))
-            cur.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {name} FROM PUBLIC, CURRENT_USER")
+        cur.execute(
+            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {PARENT} "
+            f"FOR VALUES FROM (%s) TO (%s)", (start, end))
+        cur.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {name} FROM PUBLIC, CURRENT_USER")
     _known.add(name)
     return name
 

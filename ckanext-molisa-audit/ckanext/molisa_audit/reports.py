@@ -31,9 +31,9 @@ def _filters(data: dict[str, Any], scope_orgs: list[str] | None) -> list:
     if data.get("actor"):
         clauses.append(event.c.actor == data["actor"])
     if data.get("organization"):
-        clauses.append(event.c.organizations.any(data["organization"]))
+        clauses.append(event.c.organizations.contains([data["organization"]]))
     if data.get("dataset"):
-        clauses.append(event.c.datasets.any(data["dataset"]))
+        clauses.append(event.c.datasets.contains([data["dataset"]]))
     if data.get("channel"):
         clauses.append(event.c.channel == data["channel"])
     if data.get("action"):

@@ -188,7 +188,12 @@ def ship(directory: str, batch_size: int = 5000) -> int:
         for spool_file in spool.spool_files(directory):
             while True:
                 start = spool_file.offset()
-                events, end, torn = spool_file.read(start, batch_size)
+                try:
+                    events, end, torn = spool_file.read(start, batch_size)
+                except FileNotFoundError:
+                    # its writer closed it (renamed .closed): next round
+                    events, torn = [], 0
+                    break
                 if events:
                     try:
                         shipped += _ship_events(conn, events)
@@ -205,13 +210,14 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                     spool_file.set_offset(end)
                 if len(events) < batch_size:
                     break
-            if spool_file.closed:
+            if spool_file.closed and os.path.exists(spool_file.path):
                 if torn:
                     # A line cut short by a crash was never acknowledged
                     # to anyone (the response waits for the fsync).
                     log.warning("audit spool %s ends with a torn line of %d bytes",
                                 spool_file.path, torn)
                 spool_file.remove()
+        spool.remove_stray_offsets(directory)
     finally:
         conn.close()
     return shipped

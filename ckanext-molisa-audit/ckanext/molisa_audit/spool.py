@@ -160,3 +160,17 @@ def pending_events(directory: str) -> int:
             f.seek(spool_file.offset())
             total += sum(1 for line in f if line.endswith(b"\n"))
     return total
+
+
+def remove_stray_offsets(directory: str) -> None:
+    """Offsets left for a file its writer renamed meanwhile (the renamed file
+    carries its own; at worst events are read again and recognised)."""
+    if not os.path.isdir(directory):
+        return
+    names = set(os.listdir(directory))
+    for name in names:
+        if name.endswith(".offset") and name[: -len(".offset")] not in names:
+            try:
+                os.unlink(os.path.join(directory, name))
+            except FileNotFoundError:
+                pass

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import zoneinfo
 
 import ckan.plugins.toolkit as tk
 
@@ -9,7 +10,8 @@ __all__ = ["molisa_audit_iso_datetime", "molisa_audit_outcome", "molisa_audit_te
 
 
 def molisa_audit_iso_datetime(value):
-    """An ISO 8601 date or date-time; without a zone, UTC."""
+    """An ISO 8601 date or date-time; without a zone, in the portal's display
+    time zone (``ckan.display_timezone``), in which days and months are counted."""
     if isinstance(value, datetime.datetime):
         parsed = value
     else:
@@ -20,7 +22,12 @@ def molisa_audit_iso_datetime(value):
             raise tk.Invalid(tk._("Not an ISO 8601 date or time (for example 2026-11-27 or "
                                   "2026-11-27T08:30:00Z): %s") % text[:40])
     if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=datetime.timezone.utc)
+        zone = tk.config.get("ckan.display_timezone") or "UTC"
+        try:
+            tzinfo = zoneinfo.ZoneInfo("UTC" if zone == "server" else zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            tzinfo = datetime.timezone.utc
+        parsed = parsed.replace(tzinfo=tzinfo)
     return parsed
 
 

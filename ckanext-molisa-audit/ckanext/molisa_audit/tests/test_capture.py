@@ -137,7 +137,9 @@ def test_no_secret_reaches_the_log(app, audit):
     import glob
     import os
     from ckanext.molisa_audit import recorder
-    for path in glob.glob(os.path.join(recorder.spool_dir(), "*")):
+    for path in glob.glob(os.path.join(recorder.spool_dir(), "**"), recursive=True):
+        if not os.path.isfile(path):
+            continue
         with open(path, encoding="utf-8", errors="replace") as f:
             text = f.read()
         assert token not in text and "S3cret-passw0rd" not in text

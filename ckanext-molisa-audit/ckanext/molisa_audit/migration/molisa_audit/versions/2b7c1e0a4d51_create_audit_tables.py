@@ -80,7 +80,7 @@ def upgrade():
         errors   bigint NOT NULL,
         bytes    bigint NOT NULL,
         HIST_COLUMNS,
-        PRIMARY KEY (hour, dim, key)
+        PRIMARY KEY (dim, hour, key)
     );
 
     CREATE TABLE molisa_audit_archive (
