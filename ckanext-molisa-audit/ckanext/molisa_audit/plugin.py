@@ -24,6 +24,11 @@ class MolisaAuditPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ISignal)
     p.implements(p.ITranslation)
 
+    # ITranslation: the catalogues are named after the extension
+    # (ckanext-molisa-audit), not after the plugin (molisa_audit)
+    def i18n_domain(self):
+        return "ckanext-molisa-audit"
+
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
