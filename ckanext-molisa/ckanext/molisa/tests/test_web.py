@@ -57,7 +57,7 @@ def test_home_page_is_vietnamese_with_english_one_click_away(web_server):
     page = requests.get(web_server + "/", timeout=30)
     assert page.status_code == 200
     assert '<html lang="vi"' in page.text
-    assert ">Dữ liệu</a>" in page.text        # "Datasets", in Vietnamese
+    assert ">Bộ dữ liệu</a>" in page.text     # "Datasets", in Vietnamese
     assert ">Đơn vị</a>" in page.text         # the ministry's units
     assert 'href="/en/"' in page.text and ">English<" in page.text
     english = requests.get(web_server + "/en/", timeout=30)
