@@ -13,7 +13,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from . import partitions
+from . import partitions, recorder
 
 MIN_RETENTION_MONTHS = 24
 
@@ -23,11 +23,7 @@ def retention_months() -> int:
 
 
 def archive_dir() -> str:
-    configured = tk.config.get("ckanext.molisa_audit.archive_dir")
-    if configured:
-        return configured
-    return os.path.join(tk.config.get("ckan.storage_path") or "/var/lib/ckan",
-                        "molisa_audit", "archive")
+    return recorder.audit_dir("archive")
 
 
 def eligible(end: datetime.datetime, now: datetime.datetime) -> bool:

@@ -39,12 +39,17 @@ def redact(text: str | None, limit: int = 500) -> str | None:
     return text[:limit]
 
 
-def spool_dir() -> str:
-    configured = tk.config.get("ckanext.molisa_audit.spool_dir")
+def audit_dir(name: str) -> str:
+    """``ckanext.molisa_audit.<name>_dir``, or <ckan.storage_path>/molisa_audit/<name>."""
+    configured = tk.config.get(f"ckanext.molisa_audit.{name}_dir")
     if configured:
         return configured
     return os.path.join(tk.config.get("ckan.storage_path") or "/var/lib/ckan",
-                        "molisa_audit", "spool")
+                        "molisa_audit", name)
+
+
+def spool_dir() -> str:
+    return audit_dir("spool")
 
 
 def writer() -> SpoolWriter:
