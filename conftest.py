@@ -3,6 +3,7 @@
 The suite runs through CKAN's pytest plugin (``--ckan-ini=test.ini``) against
 the real PostgreSQL, Solr and Redis that ``make test`` starts.
 """
+pytest_plugins = ["ckanext.molisa_sharing.tests.smtp", "ckanext.molisa_sharing.tests.browser"]
 import pytest
 
 
@@ -27,6 +28,7 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     migrate_db_for("activity")
     migrate_db_for("harvest")
     migrate_db_for("molisa_audit")
+    migrate_db_for("molisa_sharing")
 
 
 def pytest_collection_modifyitems(items):

@@ -28,6 +28,11 @@ SOLR_CORES="ckan ckan_test ckan_bench_molisa ckan_bench_stock"
 
 WEB_PORT="${MOLISA_WEB_PORT:-5000}"
 
+# The portal's outgoing mail goes to a local SMTP server (aiosmtpd) that keeps
+# every message in a Maildir: .local/mail/new/. (The tests run their own on 10026.)
+SMTP_PORT="${MOLISA_SMTP_PORT:-10025}"
+MAIL_DIR="$LOCAL/mail"
+
 # Database role and names. The web application's role owns the CKAN databases;
 # the DataStore has its own database and a read-only role.
 DB_USER="ckan"

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Installs what is missing: Debian packages, the Python virtual environment
-# (.venv), Solr's jars from Maven Central, and compiled translations.
+# Installs what is missing: Debian packages (chromium too, for the end-to-end
+# UI tests), the Python virtual environment (.venv), Solr's jars from Maven
+# Central, and compiled translations.
 # Idempotent: a second run checks stamps and returns quickly.
 source "$(dirname "$0")/common.sh"
 
@@ -13,6 +14,8 @@ command -v msgfmt >/dev/null || need+=(gettext)
 ldconfig -p | grep -q libmagic.so.1 || need+=(libmagic1)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+# the real browser of the end-to-end UI tests, driven by Playwright
+[ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then
     step "Installing Debian packages: ${need[*]}"
     export DEBIAN_FRONTEND=noninteractive

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
-# Starts, stops or reports the project's own PostgreSQL 15, Redis and Solr 9,
-# all on 127.0.0.1, with their data under .local/.
+# Starts, stops or reports the project's own PostgreSQL 15, Redis, Solr 9 and
+# SMTP server (aiosmtpd), all on 127.0.0.1, with their data under .local/.
 #   scripts/services.sh start | stop | status
 source "$(dirname "$0")/common.sh"
 
@@ -146,16 +146,58 @@ solr_stop() {
     fi
 }
 
+# ---------------------------------------------------------------------- SMTP
+# A real SMTP server (aiosmtpd) for the portal's outgoing mail. It relays
+# nothing: it keeps each message in the Maildir .local/mail, one file per
+# message in .local/mail/new/, with the envelope added as X-MailFrom and
+# X-RcptTo headers (any Maildir reader opens it: `mutt -f .local/mail`).
+smtp_probe() {
+    "$PY" -c "import smtplib, sys; smtplib.SMTP('127.0.0.1', int(sys.argv[1]), timeout=2).quit()" "$SMTP_PORT"
+}
+
+smtp_start() {
+    if pid_alive "$RUN/smtp.pid"; then
+        info "SMTP server already running on port $SMTP_PORT"
+        return
+    fi
+    if smtp_probe >/dev/null 2>&1; then
+        echo "ERROR: something else answers SMTP on 127.0.0.1:$SMTP_PORT (set MOLISA_SMTP_PORT)" >&2
+        return 1
+    fi
+    step "Starting the SMTP server on 127.0.0.1:$SMTP_PORT (mail kept in .local/mail)"
+    mkdir -p "$MAIL_DIR/cur" "$MAIL_DIR/new" "$MAIL_DIR/tmp"   # a Maildir
+    chmod 700 "$MAIL_DIR"   # mail holds password-reset links
+    nohup "$PY" -m aiosmtpd --nosetuid --smtputf8 --listen "127.0.0.1:$SMTP_PORT" \
+        --class aiosmtpd.handlers.Mailbox "$MAIL_DIR" > "$LOGS/smtp.log" 2>&1 &
+    echo $! > "$RUN/smtp.pid"
+    if ! wait_for "SMTP server" 30 smtp_probe || ! pid_alive "$RUN/smtp.pid"; then
+        tail -n 20 "$LOGS/smtp.log" >&2
+        return 1
+    fi
+}
+
+smtp_stop() {
+    if pid_alive "$RUN/smtp.pid"; then
+        step "Stopping the SMTP server"
+        local pid; pid="$(cat "$RUN/smtp.pid")"
+        kill "$pid"
+        for _ in $(seq 1 20); do kill -0 "$pid" 2>/dev/null || break; sleep 0.25; done
+        kill -9 "$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/smtp.pid"
+}
+
 status() {
     if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         echo "postgresql: running on 127.0.0.1:$PG_PORT"; else echo "postgresql: stopped"; fi
     if pid_alive "$RUN/redis.pid"; then echo "redis:      running on 127.0.0.1:$REDIS_PORT"; else echo "redis:      stopped"; fi
     if pid_alive "$RUN/solr.pid"; then echo "solr:       running on http://127.0.0.1:$SOLR_PORT/solr/"; else echo "solr:       stopped"; fi
+    if pid_alive "$RUN/smtp.pid"; then echo "smtp:       running on 127.0.0.1:$SMTP_PORT, mail in .local/mail/new/"; else echo "smtp:       stopped"; fi
 }
 
 case "${1:-start}" in
-    start)  pg_start; redis_start; solr_start ;;
-    stop)   solr_stop; redis_stop; pg_stop ;;
+    start)  pg_start; redis_start; solr_start; smtp_start ;;
+    stop)   smtp_stop; solr_stop; redis_stop; pg_stop ;;
     status) status ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

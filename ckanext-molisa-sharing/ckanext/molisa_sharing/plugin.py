@@ -1,12 +1,64 @@
-"""ckanext-molisa-sharing: Connection and sharing: access levels enforced on every path, sharing requests and grants, default-sharing services, inbound connection requests (Decision 2327 Art. 12-13, 17-18).
-
-The package exists so that the portal's layout and plugin list are stable;
-its features arrive with their own issues.
-"""
+"""ckanext-molisa-sharing: access levels enforced on every path to the data,
+requests for data and the grants they become, default-sharing services and
+connection accounts, inbound connection requests (Decision 2327 Art. 12-13,
+17-18). Registrations only; the access decision is access.decide."""
 from __future__ import annotations
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.molisa_audit.interfaces import IMolisaAudit
+
+from . import access, audit, downloads
+from .logic.action import get_actions
+from .logic.auth import get_auth_functions
 
 
-class MolisaSharingPlugin(p.SingletonPlugin):
-    """Loaded by the portal; registers nothing yet."""
+@tk.blanket.actions(get_actions)
+@tk.blanket.auth_functions(get_auth_functions)
+@tk.blanket.blueprints
+@tk.blanket.helpers
+@tk.blanket.validators
+@tk.blanket.cli
+@tk.blanket.config_declarations
+class MolisaSharingPlugin(p.SingletonPlugin, DefaultTranslation):
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IApiToken, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
+    p.implements(IMolisaAudit, inherit=True)
+
+    def i18n_domain(self):
+        return "ckanext-molisa-sharing"
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")
+
+    # IPackageController: resource URLs only for those who may get the data
+    def after_dataset_show(self, context, pkg_dict):
+        access.strip_package(context, pkg_dict)
+
+    def after_dataset_search(self, search_results, search_params):
+        context = access.current_context()
+        for result in search_results.get("results") or []:
+            if isinstance(result, dict):
+                access.strip_search_result(context, result)
+        return search_results
+
+    # IApiToken: remember which token authenticated the request (a token
+    # bound to a grant opens only that grant)
+    def preprocess_api_token(self, data):
+        audit.remember_token(data)
+        return data
+
+    # IMiddleware
+    def make_middleware(self, app, config):
+        app.before_request(downloads.before_request)
+        return app
+
+    # IMolisaAudit
+    def molisa_audit_before_write(self, event):
+        return audit.add_grant(event)

@@ -1,0 +1,41 @@
+"""``ckan molisa-sharing``: periodic duties."""
+from __future__ import annotations
+
+import logging
+import time
+
+import click
+
+import ckan.plugins.toolkit as tk
+
+log = logging.getLogger(__name__)
+
+
+@click.group(name="molisa-sharing", short_help="Data sharing: expiry and deadlines")
+def molisa_sharing():
+    pass
+
+
+@molisa_sharing.command()
+@click.option("--every", type=int, default=0,
+              help="Repeat every N seconds (0: run once). make run starts it with 600.")
+def sweep(every: int):
+    """Expire grants past their period, flag overdue requests and usage
+    reports (mail to the people concerned)."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    while True:
+        try:
+            counts = tk.get_action("molisa_sharing_sweep")(
+                {"user": site_user["name"], "ignore_auth": True}, {})
+            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+        except Exception:  # keep the loop alive; the next round retries
+            if not every:
+                raise
+            log.exception("sharing sweep failed")
+        if not every:
+            return
+        time.sleep(every)
+
+
+def get_commands():
+    return [molisa_sharing]

@@ -1,0 +1,224 @@
+"""Core actions and auth functions, chained so that every path to a
+dataset's data asks :func:`ckanext.molisa_sharing.access.decide`.
+
+- DataStore reads (``datastore_search``, ``datastore_search_sql``, and the
+  dump and the data tables view, which call ``datastore_search``): auth.
+- Resource views (``resource_view_show``): auth; ``resource_view_list`` lists
+  no view to those who may not see the data.
+- Resource URLs in ``package_show`` and ``resource_show`` (which reads
+  ``package_show``): the plugin's ``after_dataset_show``; in
+  ``package_search``: ``after_dataset_search``; in ``resource_search``,
+  ``current_package_list_with_resources`` and the activity stream: here.
+- ``internal`` datasets are private (CKAN hides them outside their unit).
+"""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from ckanext.molisa_sharing import access
+
+ACTIVITY_LISTS = (
+    "package_activity_list", "organization_activity_list", "group_activity_list",
+    "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
+)
+
+
+def _resource_id(data_dict: dict) -> str:
+    return data_dict.get("resource_id") or data_dict.get("id") or ""
+
+
+def _data_auth(context, resource_id: str, *, consume: bool = True):
+    pkg = access.package_of_resource(resource_id)
+    if pkg is None:
+        return None  # not a resource of ours (an alias, a missing id): core decides
+    decision = access.decide(context, pkg, resource_id, consume=consume)
+    if not decision.allowed:
+        return {"success": False, "msg": decision.msg}
+    return None
+
+
+# -- auth --------------------------------------------------------------------
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def auth_datastore_search(next_auth, context, data_dict):
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    return _data_auth(context, _resource_id(data_dict)) or result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def auth_datastore_search_sql(next_auth, context, data_dict):
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    for name in context.get("table_names") or []:
+        pkg = access.package_of_resource(name)
+        if pkg is None:
+            continue
+        decision = access.decide(context, pkg, name, consume=True)
+        if not decision.allowed:
+            return {"success": False, "msg": decision.msg}
+        if decision.fields:
+            # SQL could read any column: a grant limited to fields does not open it
+            return {"success": False, "msg": access._deny("fields", pkg).msg}
+    return result
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def auth_resource_view_show(next_auth, context, data_dict):
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    view = context.get("resource_view")
+    if view is None:
+        from ckan import model
+        view = model.ResourceView.get(data_dict.get("id") or "")
+    if view is None:
+        return result
+    return _data_auth(context, view.resource_id, consume=False) or result
+
+
+# -- actions -----------------------------------------------------------------
+
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(next_action, context, data_dict):
+    """A grant limited to some fields returns those fields only."""
+    rid = _resource_id(data_dict)
+    pkg = access.package_of_resource(rid) if rid else None
+    if pkg is not None:
+        decision = access.decide(context, pkg, rid)
+        if decision.allowed and decision.fields:
+            granted = list(decision.fields)
+            asked = data_dict.get("fields")
+            if isinstance(asked, str):
+                asked = [f.strip() for f in asked.split(",") if f.strip()]
+            data_dict = dict(data_dict, fields=[f for f in (asked or granted) if f in granted]
+                             or granted)
+    return next_action(context, data_dict)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_view_list(next_action, context, data_dict):
+    views = next_action(context, data_dict)
+    rid = data_dict.get("id") or ""
+    pkg = access.package_of_resource(rid)
+    if pkg is not None and not access.decide(context, pkg, rid).allowed:
+        return []
+    return views
+
+
+@tk.chained_action
+@tk.side_effect_free
+def resource_search(next_action, context, data_dict):
+    result = next_action(context, data_dict)
+    for res in result.get("results") or []:
+        if isinstance(res, dict) and res.get("id"):
+            pkg = access.package_of_resource(res["id"])
+            if pkg is not None and not access.decide(context, pkg, res["id"]).allowed:
+                res["url"] = ""
+                res[access.RESTRICTED_KEY] = "restricted"
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def current_package_list_with_resources(next_action, context, data_dict):
+    return [access.strip_package(context, pkg) for pkg in next_action(context, data_dict)]
+
+
+@tk.chained_action
+def package_create(next_action, context, data_dict):
+    return next_action(context, _internal_is_private(data_dict))
+
+
+@tk.chained_action
+def package_update(next_action, context, data_dict):
+    return next_action(context, _internal_is_private(data_dict))
+
+
+def _internal_is_private(data_dict: dict) -> dict:
+    if isinstance(data_dict, dict) and data_dict.get("access_level") == access.INTERNAL:
+        data_dict = dict(data_dict, private=True)
+    return data_dict
+
+
+def _activity_chain(name: str):
+    @tk.chained_action
+    @tk.side_effect_free
+    def chained(next_action, context, data_dict):
+        result = next_action(context, data_dict)
+        for activity in result if isinstance(result, list) else []:
+            if isinstance(activity, dict):
+                access.strip_activity(context, activity)
+        return result
+    chained.__name__ = name
+    return chained
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_show(next_action, context, data_dict):
+    result = next_action(context, data_dict)
+    return access.strip_activity(context, result) if isinstance(result, dict) else result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_data_show(next_action, context, data_dict):
+    result = next_action(context, data_dict)
+    if isinstance(result, dict):
+        data = result if isinstance(result.get("package"), dict) else {"package": result}
+        access.strip_activity(context, {"data": data})  # strips in place
+    return result
+
+
+@tk.chained_action
+@tk.side_effect_free
+def activity_diff(next_action, context, data_dict):
+    """The diff of two versions shows their URLs: only to those who may get
+    the data."""
+    from ckan import model
+    activity = model.Session.get(_activity_model(), data_dict.get("id") or "")
+    if activity is not None:
+        pkg = access.package_by_ref(activity.object_id or "")
+        if pkg is not None and not access.decide(context, pkg).allowed:
+            raise tk.NotAuthorized(access.decide(context, pkg).msg)
+    return next_action(context, data_dict)
+
+
+def _activity_model():
+    from ckanext.activity.model import Activity
+    return Activity
+
+
+def actions() -> dict[str, Any]:
+    result = {
+        "datastore_search": datastore_search,
+        "resource_view_list": resource_view_list,
+        "resource_search": resource_search,
+        "current_package_list_with_resources": current_package_list_with_resources,
+        "package_create": package_create,
+        "package_update": package_update,
+        "activity_show": activity_show,
+        "activity_data_show": activity_data_show,
+        "activity_diff": activity_diff,
+    }
+    for name in ACTIVITY_LISTS:
+        result[name] = _activity_chain(name)
+    return result
+
+
+def auth_functions() -> dict[str, Any]:
+    return {
+        "datastore_search": auth_datastore_search,
+        "datastore_search_sql": auth_datastore_search_sql,
+        "resource_view_show": auth_resource_view_show,
+    }
