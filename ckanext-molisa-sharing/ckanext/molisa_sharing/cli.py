@@ -37,5 +37,4 @@ def sweep(every: int):
         time.sleep(every)
 
 
-def get_commands():
-    return [molisa_sharing]
+__all__ = ["molisa_sharing"]

@@ -66,6 +66,4 @@ def molisa_sharing_fee(pkg_dict: dict) -> int:
         return 0
 
 
-def get_helpers() -> dict[str, Any]:
-    return {name: fn for name, fn in globals().items()
-            if name.startswith("molisa_sharing_") and callable(fn)}
+__all__ = [name for name in dir() if name.startswith("molisa_sharing_")]

@@ -19,5 +19,4 @@ for rule, endpoint in [("/requests/new", "request_new"), ("/requests/<id>", "req
     molisa_sharing.add_url_rule(rule, endpoint, _todo)
 
 
-def get_blueprints():
-    return [molisa_sharing]
+__all__ = ["molisa_sharing"]

@@ -99,6 +99,4 @@ def molisa_sharing_positive_int(value: Any, context) -> int:
     return number
 
 
-def get_validators() -> dict[str, Any]:
-    return {name: fn for name, fn in globals().items()
-            if name.startswith("molisa_sharing_") and callable(fn)}
+__all__ = [name for name in dir() if name.startswith("molisa_sharing_")]
