@@ -36,7 +36,7 @@ mkdir -p "$LOCAL/storage"
     MOLISA_REDIS_URL="redis://127.0.0.1:$REDIS_PORT/0" \
     MOLISA_REDIS_HOST=127.0.0.1 MOLISA_REDIS_PORT="$REDIS_PORT" MOLISA_HARVEST_REDIS_DB=2 \
     MOLISA_STORAGE_PATH="$LOCAL/storage" \
-    MOLISA_SMTP_SERVER="127.0.0.1:${MOLISA_SMTP_PORT:-10025}" \
+    MOLISA_SMTP_SERVER="127.0.0.1:$SMTP_PORT" \
     MOLISA_MAIL_FROM="congdulieu@molisa.gov.vn"
 export CKAN_INI="$ini"
 
@@ -54,6 +54,8 @@ step "Seeding the 45 units"
 "$CKAN" -c "$ini" molisa seed-units 2>&1 | grep -v " INFO \| DEBUG "
 step "Loading the demo catalogue (first run: a minute or two)"
 "$CKAN" -c "$ini" molisa load-demo 2>&1 | grep -v " INFO \| DEBUG "
+step "Demo data requests and grants"
+"$CKAN" -c "$ini" molisa-sharing load-demo 2>&1 | grep -v " INFO \| DEBUG "
 
 # --- web server and worker ----------------------------------------------------------
 if pid_alive "$RUN/web.pid"; then
@@ -79,6 +81,13 @@ else
     nohup "$CKAN" -c "$ini" molisa-audit ship > "$LOGS/audit-shipper.log" 2>&1 &
     echo $! > "$RUN/audit-shipper.pid"
 fi
+if pid_alive "$RUN/sharing-sweep.pid"; then
+    info "sharing sweep already running"
+else
+    step "Starting the sharing sweep (grants expire, overdue requests flagged; every 10 min)"
+    nohup "$CKAN" -c "$ini" molisa-sharing sweep --every 600 > "$LOGS/sharing-sweep.log" 2>&1 &
+    echo $! > "$RUN/sharing-sweep.pid"
+fi
 wait_for "the portal" 90 curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
 
 cat <<MSG
@@ -86,6 +95,7 @@ cat <<MSG
   The MOLISA data portal is up:  http://127.0.0.1:$WEB_PORT   (English: http://127.0.0.1:$WEB_PORT/en/)
   Sysadmin: $admin   (password in .local/admin-password)
   CKAN CLI: .venv/bin/ckan -c .local/ckan.ini ...
+  Mail the portal sent (SMTP on 127.0.0.1:$SMTP_PORT): .local/mail/new/
   Logs:     .local/log/        Stop everything: make stop
 
 MSG

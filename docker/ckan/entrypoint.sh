@@ -9,6 +9,8 @@
 #   fetch-consumer     ckanext-harvest fetch queue consumer
 #   harvest-scheduler  `ckan harvester run` every HARVEST_RUN_INTERVAL seconds
 #   audit-shipper      `ckan molisa-audit ship`: spooled audit events -> PostgreSQL
+#   sharing-sweep      `ckan molisa-sharing sweep --every 600`: grants expire,
+#                      overdue requests and usage reports are flagged by mail
 #   anything else      run as a command with the rendered config, e.g.
 #                      `docker compose run --rm ckan-web ckan search-index rebuild`
 #
@@ -281,6 +283,9 @@ case "$role" in
         render_config; wait_for_services
         ckan molisa-audit partitions
         exec ckan molisa-audit ship ;;
+    sharing-sweep)
+        render_config; wait_for_services
+        exec ckan molisa-sharing sweep --every "${SHARING_SWEEP_INTERVAL:-600}" ;;
     *)
         render_config
         exec "$@" ;;

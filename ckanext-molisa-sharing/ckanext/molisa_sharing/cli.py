@@ -37,4 +37,13 @@ def sweep(every: int):
         time.sleep(every)
 
 
+@molisa_sharing.command("load-demo")
+def load_demo():
+    """Demo requests, grants, a connection account and an inbound request
+    (after `ckan molisa load-demo`). Idempotent."""
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    result = tk.get_action("molisa_sharing_demo_load")({"user": site_user["name"]}, {})
+    click.echo(f"demo sharing requests made: {result['requests']}")
+
+
 __all__ = ["molisa_sharing"]

@@ -457,15 +457,25 @@ def _connection_account(req: Request) -> model.User:
     """The state agency's connection account: one CKAN user per agency, holder
     of its default-sharing grants; no password anyone knows (it works through
     API tokens bound to its grants)."""
-    name = ("agency-" + slugify(req.requester_organization or "", separator="-"))[:90].strip("-")
-    user = model.User.get(name)
-    if user is None:
-        user = model.User(name=name, fullname=req.requester_organization,
-                          email=req.user_email, password=secrets.token_urlsafe(32),
-                          about=tk._("Connection account of a state agency (default sharing)"))
-        user.plugin_extras = {"molisa_sharing": {"connection_account": True}}
-        model.Session.add(user)
-        model.Session.flush()
+    base = ("agency-" + slugify(req.requester_organization or "", separator="-"))[:90].strip("-")
+    name, n = base, 1
+    while True:
+        user = model.User.get(name)
+        if user is None:
+            break
+        extras = (user.plugin_extras or {}).get("molisa_sharing") or {}
+        if extras.get("connection_account") and user.state == "active":
+            return user  # the agency's account, from an earlier request
+        n += 1  # a person's account took the name: never hand them the grant
+        name = f"{base}-{n}"
+    # no e-mail of its own (addresses are unique among users): mail about
+    # its grants goes to the applicant who manages it
+    user = model.User(name=name, fullname=req.requester_organization, email=None,
+                      password=secrets.token_urlsafe(32),
+                      about=tk._("Connection account of a state agency (default sharing)"))
+    user.plugin_extras = {"molisa_sharing": {"connection_account": True}}
+    model.Session.add(user)
+    model.Session.flush()
     return user
 
 
@@ -972,6 +982,17 @@ def molisa_sharing_inbound_list(context, data_dict):
     count = query.count()
     rows = query.order_by(Inbound.created.desc()).offset(data["offset"]).limit(data["limit"])
     return {"count": count, "results": [inbound_dictize(i) for i in rows]}
+
+
+def molisa_sharing_demo_load(context, data_dict):
+    """Demo requests, grants and a connection account (``make run``).
+    Sysadmins only; idempotent.
+
+    :returns: how many requests were made
+    """
+    tk.check_access("molisa_sharing_demo_load", context, data_dict)
+    from ckanext.molisa_sharing import demo
+    return demo.load(context)
 
 
 def get_actions() -> dict[str, Any]:

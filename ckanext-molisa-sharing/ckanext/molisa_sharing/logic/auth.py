@@ -191,6 +191,10 @@ def molisa_sharing_sweep(context, data_dict):
     return _no(tk._("Only sysadmins run the sweep"))
 
 
+def molisa_sharing_demo_load(context, data_dict):
+    return _no(tk._("Only sysadmins load the demo"))
+
+
 # -- inbound connection requests ------------------------------------------------
 
 def molisa_sharing_inbound_create(context, data_dict):
