@@ -1,4 +1,4 @@
-"""Installs the three MOLISA CKAN extensions from this repository.
+"""Installs the MOLISA CKAN extensions from this repository.
 
 Each extension keeps the layout of a stand-alone CKAN extension
 (``ckanext-<name>/ckanext/<name>/``); this one setup.py installs them together.
@@ -9,6 +9,7 @@ EXTENSIONS = {
     "molisa": "ckanext-molisa",
     "molisa_sharing": "ckanext-molisa-sharing",
     "molisa_audit": "ckanext-molisa-audit",
+    "molisa_harvest": "ckanext-molisa-harvest",
 }
 
 package_dir = {}
@@ -45,6 +46,7 @@ setup(
             "molisa = ckanext.molisa.plugin:MolisaPlugin",
             "molisa_sharing = ckanext.molisa_sharing.plugin:MolisaSharingPlugin",
             "molisa_audit = ckanext.molisa_audit.plugin:MolisaAuditPlugin",
+            "molisa_harvest = ckanext.molisa_harvest.plugin:MolisaHarvestPlugin",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",
