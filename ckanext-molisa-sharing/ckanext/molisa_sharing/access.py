@@ -29,6 +29,7 @@ import json
 import logging
 from typing import Any, NamedTuple, Optional
 
+import sqlalchemy as sa
 from flask import g, has_request_context, request
 
 import ckan.plugins.toolkit as tk
@@ -67,7 +68,7 @@ class _Facts(NamedTuple):
     name: str
     sysadmin: bool
     orgs: frozenset
-    grants: tuple  # of Grant rows (detached-safe plain values are read at once)
+    grants: tuple  # of GrantFacts (plain copies of the rows)
 
 
 # -- the package -------------------------------------------------------------
@@ -106,7 +107,23 @@ def package_of_resource(resource_id: str) -> Optional[Pkg]:
     res = model.Resource.get(resource_id)
     if res is None or res.state == "deleted":
         return None
+    # held for the request, so that the session's identity map answers the
+    # next lookups of this resource and its dataset (the download check, the
+    # auth function, CKAN's view) without a query; a commit still expires it
+    _cache()[("resource", resource_id)] = res
     return as_pkg(res.package)
+
+
+def datastore_resource_id(name: str) -> str:
+    """The resource behind a DataStore table name, which may be an alias."""
+    if not name or model.Resource.get(name) is not None:
+        return name
+    try:
+        from ckanext.datastore.backend import DatastoreBackend
+        _exists, real_id = DatastoreBackend.get_active_backend().resource_id_from_alias(name)
+    except Exception:  # no DataStore, or not a table: the caller decides
+        return name
+    return real_id or name
 
 
 # -- the user ----------------------------------------------------------------
@@ -144,7 +161,41 @@ def _user_obj(context: dict) -> Optional[model.User]:
     name = context.get("user")
     if not name:
         return None
+    if has_request_context():
+        # the request's own user is loaded already: no query
+        try:
+            from ckan.common import current_user
+            if current_user.is_authenticated and name in (current_user.name, current_user.id):
+                return current_user._get_current_object()
+        except Exception:
+            pass
     return model.User.get(name)
+
+
+class GrantFacts:
+    """What the decision reads of a grant (a plain copy of its row)."""
+
+    __slots__ = ("id", "kind", "state", "datasets", "resources", "fields", "period_start",
+                 "period_end", "allowed_ips", "rate_limit_per_minute", "quota_per_day",
+                 "state_reason")
+
+    def __init__(self, row: dict):
+        for name in self.__slots__:
+            value = row.get(name)
+            if name in ("period_start", "period_end") and isinstance(value, str):
+                value = datetime.date.fromisoformat(value[:10])
+            setattr(self, name, value)
+
+
+#: the user's units, grants and (if any) the bound token's extras: one round trip
+_FACTS_SQL = sa.text("""
+    SELECT 'org' AS kind, m.group_id AS value FROM member m
+     WHERE m.table_name = 'user' AND m.table_id = :uid AND m.state = 'active'
+    UNION ALL
+    SELECT 'grant', row_to_json(gr)::text FROM molisa_sharing_grant gr WHERE gr.holder_id = :uid
+    UNION ALL
+    SELECT 'token', t.plugin_extras::text FROM api_token t WHERE t.id = :jti
+""")
 
 
 def facts(context: dict) -> Optional[_Facts]:
@@ -154,16 +205,25 @@ def facts(context: dict) -> Optional[_Facts]:
     cache = _cache()
     key = ("facts", user.id)
     if key not in cache:
-        orgs = frozenset(row[0] for row in model.Session.query(model.Member.group_id).filter(
-            model.Member.table_name == "user", model.Member.table_id == user.id,
-            model.Member.state == "active"))
-        grants = tuple(model.Session.query(Grant).filter(Grant.holder_id == user.id).all())
-        cache[key] = _Facts(user.id, user.name, bool(user.sysadmin), orgs, grants)
+        jti = getattr(g, "molisa_sharing_token_jti", None) if has_request_context() else None
+        orgs, grants, bound = set(), [], None
+        for kind, value in model.Session.execute(_FACTS_SQL, {"uid": user.id, "jti": jti or ""}):
+            if kind == "org":
+                orgs.add(value)
+            elif kind == "grant":
+                grants.append(GrantFacts(json.loads(value)))
+            elif value:
+                bound = (json.loads(value) or {}).get(TOKEN_GRANT_KEY)
+        cache[key] = _Facts(user.id, user.name, bool(user.sysadmin), frozenset(orgs),
+                            tuple(grants))
+        if jti:
+            cache["token_grant"] = bound
     return cache[key]
 
 
 def token_grant_id() -> Optional[str]:
-    """The grant the request's API token is bound to, if any."""
+    """The grant the request's API token is bound to, if any (read with the
+    user's facts)."""
     if not has_request_context():
         return None
     jti = getattr(g, "molisa_sharing_token_jti", None)
@@ -186,14 +246,13 @@ def today() -> datetime.date:
 
 
 def grant_effective_state(grant: Grant, on: Optional[datetime.date] = None) -> str:
-    """``active`` only inside its period; an active grant past its end is
-    ``expired`` at once, before the sweep records it."""
+    """``active`` only inside its period; an active (or suspended) grant past
+    its end is ``expired`` at once, before the sweep records it."""
     on = on or today()
-    if grant.state == "active":
-        if on > grant.period_end:
-            return "expired"
-        if on < grant.period_start:
-            return "not_started"
+    if grant.state in ("active", "suspended") and on > grant.period_end:
+        return "expired"
+    if grant.state == "active" and on < grant.period_start:
+        return "not_started"
     return grant.state
 
 

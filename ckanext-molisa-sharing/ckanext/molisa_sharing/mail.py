@@ -3,6 +3,8 @@
 the step it reports."""
 from __future__ import annotations
 
+import contextlib
+import functools
 import logging
 from typing import Iterable
 
@@ -11,6 +13,31 @@ from ckan import model
 from ckan.lib import mailer
 
 log = logging.getLogger(__name__)
+
+
+@contextlib.contextmanager
+def _portal_locale():
+    """Mail is written in the portal's default language (Vietnamese), whoever
+    triggers it and wherever (a web request, the CLI sweep, a job)."""
+    import flask_babel
+    from flask import current_app, has_app_context, has_request_context
+    locale = tk.config.get("ckan.locale_default") or "vi"
+    if has_request_context():
+        with flask_babel.force_locale(locale):
+            yield
+    elif has_app_context():
+        with current_app.test_request_context(), flask_babel.force_locale(locale):
+            yield
+    else:
+        yield
+
+
+def _in_portal_locale(fn):
+    @functools.wraps(fn)
+    def wrapper(*args, **kwargs):
+        with _portal_locale():
+            return fn(*args, **kwargs)
+    return wrapper
 
 
 def _site() -> str:
@@ -82,6 +109,7 @@ def _request_people(req) -> list[tuple[str, str]]:
     return people
 
 
+@_in_portal_locale
 def request_event(req, event: str, reason: str | None = None) -> None:
     link = _link("molisa_sharing.request_read", id=req.id)
     ref = req.id[:8]
@@ -117,6 +145,7 @@ def request_event(req, event: str, reason: str | None = None) -> None:
                  due=_fmt(req.due_at), link=link))
 
 
+@_in_portal_locale
 def grant_event(grant, event: str, reason: str | None = None, extra: str = "") -> None:
     link = _link("molisa_sharing.grant_read", id=grant.id)
     people = user_recipient(grant.holder_id) + user_recipient(grant.manager_id)
@@ -149,6 +178,7 @@ def grant_event(grant, event: str, reason: str | None = None, extra: str = "") -
              bodies[event].format(link=link))
 
 
+@_in_portal_locale
 def report_answered(grant, report) -> None:
     send(user_recipient(report.requested_by) + reviewers(grant.owner_org),
          tk._("[{site}] Usage report received for grant {ref}").format(
@@ -157,6 +187,7 @@ def report_answered(grant, report) -> None:
              answer=report.answer, link=_link("molisa_sharing.grant_read", id=grant.id)))
 
 
+@_in_portal_locale
 def inbound_event(inbound, event: str, reason: str | None = None) -> None:
     link = _link("molisa_sharing.inbound_read", id=inbound.id)
     if event == "submitted":

@@ -17,6 +17,7 @@ from slugify import slugify
 
 import ckan.plugins.toolkit as tk
 from ckan import model
+from ckan.model.types import make_uuid
 
 from ckanext.molisa_sharing import access, attachments, deadlines, mail
 from ckanext.molisa_sharing.logic import schema
@@ -65,15 +66,25 @@ def _audit(context, action: str, *, datasets=(), organizations=(), extra=None,
 
 
 def _get(cls, data_dict: dict, what: str):
-    obj = cls.get(data_dict.get("id"))
+    """The row named by ``id``: a missing id is a field error, an unknown one
+    ObjectNotFound (before the auth check, as CKAN's own actions do)."""
+    ref = data_dict.get("id") if isinstance(data_dict, dict) else None
+    if not ref or not isinstance(ref, str):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
+    obj = cls.get(ref)
     if obj is None:
         raise tk.ObjectNotFound(tk._("{what} not found").format(what=what))
     return obj
 
 
+def _state_label(state: str) -> str:
+    from ckanext.molisa_sharing.helpers import molisa_sharing_state_label
+    return molisa_sharing_state_label(state)
+
+
 def _state_error(obj, allowed: tuple[str, ...], verb: str):
     raise tk.ValidationError({"state": [tk._(
-        "Cannot {verb}: the request is {state}").format(verb=verb, state=tk._(obj.state))]})
+        "Cannot {verb}: the request is {state}").format(verb=verb, state=_state_label(obj.state))]})
 
 
 def _org_title(org_id: Optional[str]) -> str:
@@ -201,7 +212,7 @@ def _resolve(context, data: dict, kind: str) -> tuple[list[model.Package], str]:
 def _apply_fields(req: Request, data: dict, packages: list[model.Package], owner_org: str):
     for key in ("requester_type", "requester_organization", "user_name", "user_position",
                 "user_email", "user_phone", "purpose", "scope", "content", "period_start",
-                "period_end", "legal_basis", "security_level"):
+                "period_end", "legal_basis", "security_level", "system_connection"):
         setattr(req, key, data.get(key))
     req.datasets = [pkg.id for pkg in packages]
     req.resources = data.get("resources") or []
@@ -211,9 +222,9 @@ def _apply_fields(req: Request, data: dict, packages: list[model.Package], owner
     req.updated = now()
 
 
-def _require_documents(req: Request, data: dict) -> None:
-    connects = req.kind == "service" or data.get("system_connection")
-    if connects and not req.attachments:
+def _require_documents(kind: str, data: dict, documents: list) -> None:
+    connects = kind == "service" or data.get("system_connection")
+    if connects and not documents:
         raise tk.ValidationError({"attachments": [tk._(
             "Attach the technical documents of the system that will connect")]})
 
@@ -246,13 +257,14 @@ def molisa_sharing_request_create(context, data_dict):
     data = _validate(attachments.without_uploads(data_dict),
                      schema.molisa_sharing_request_create(), context)
     packages, owner_org = _resolve(context, data, data["kind"])
-    req = Request(kind=data["kind"], state="draft", creator_id=user.id, owner_org=owner_org,
-                  attachments=[], history=[])
+    _require_documents(data["kind"], data, files)
+    # everything is checked before anything is stored
+    req_id = make_uuid()
+    stored = attachments.store(req_id, files, [])
+    req = Request(id=req_id, kind=data["kind"], state="draft", creator_id=user.id,
+                  owner_org=owner_org, attachments=stored, history=[])
     _apply_fields(req, data, packages, owner_org)
     model.Session.add(req)
-    model.Session.flush()
-    req.attachments = attachments.store(req.id, files, [])
-    _require_documents(req, data)
     req.log("draft", user.id)
     _commit(context)
     _audit(context, "request_create", datasets=req.datasets, organizations=[owner_org],
@@ -265,17 +277,19 @@ def molisa_sharing_request_update(context, data_dict):
     fields as ``molisa_sharing_request_create`` (all of them: what is left
     out is cleared) plus ``id``. New attachments are added to the earlier ones.
     """
-    tk.check_access("molisa_sharing_request_update", context, data_dict)
     req = _get(Request, data_dict, tk._("Request"))
+    tk.check_access("molisa_sharing_request_update", context, data_dict)
     if req.state not in EDITABLE:
         _state_error(req, EDITABLE, tk._("change it"))
     files = attachments.uploads_in(data_dict)
     data = _validate(attachments.without_uploads(dict(data_dict, kind=req.kind)),
                      schema.molisa_sharing_request_update(), context)
     packages, owner_org = _resolve(context, data, req.kind)
+    _require_documents(req.kind, data, files or req.attachments)
+    # the row changes only once everything is checked
+    stored = attachments.store(req.id, files, req.attachments or [])
     _apply_fields(req, data, packages, owner_org)
-    req.attachments = attachments.store(req.id, files, req.attachments or [])
-    _require_documents(req, data)
+    req.attachments = stored
     _commit(context)
     _audit(context, "request_update", datasets=req.datasets, organizations=[owner_org],
            extra={"request_id": req.id})
@@ -288,8 +302,8 @@ def molisa_sharing_request_submit(context, data_dict):
 
     :param id: the request
     """
-    tk.check_access("molisa_sharing_request_submit", context, data_dict)
     req = _get(Request, data_dict, tk._("Request"))
+    tk.check_access("molisa_sharing_request_submit", context, data_dict)
     if req.state not in EDITABLE:
         _state_error(req, EDITABLE, tk._("submit it"))
     user = _user(context)
@@ -297,7 +311,7 @@ def molisa_sharing_request_submit(context, data_dict):
     _resolve(context, {"datasets": req.datasets, "resources": req.resources,
                        "fields": req.fields, "period_start": req.period_start,
                        "period_end": req.period_end, "security_level": req.security_level,
-                       "system_connection": bool(req.attachments)}, req.kind)
+                       "system_connection": req.system_connection}, req.kind)
     req.state = "submitted"
     req.submitted_at = now()
     req.due_at = deadlines.add_working_days(req.submitted_at, deadlines.review_days())
@@ -313,6 +327,7 @@ def molisa_sharing_request_submit(context, data_dict):
 
 def _decision_start(context, data_dict, action: str, verb: str, schema_
                     ) -> tuple[Request, model.User, dict]:
+    _get(Request, data_dict, tk._("Request"))
     tk.check_access(action, context, data_dict)
     data = _validate(data_dict, schema_, context)
     req = _get(Request, data, tk._("Request"))
@@ -485,8 +500,9 @@ def molisa_sharing_request_show(context, data_dict):
 
     :param id: the request
     """
+    req = _get(Request, data_dict, tk._("Request"))
     tk.check_access("molisa_sharing_request_show", context, data_dict)
-    return request_dictize(_get(Request, data_dict, tk._("Request")))
+    return request_dictize(req)
 
 
 @tk.side_effect_free
@@ -544,8 +560,9 @@ def molisa_sharing_grant_show(context, data_dict):
 
     :param id: the grant
     """
+    grant = _get(Grant, data_dict, tk._("Grant"))
     tk.check_access("molisa_sharing_grant_show", context, data_dict)
-    return grant_dictize(_get(Grant, data_dict, tk._("Grant")))
+    return grant_dictize(grant)
 
 
 @tk.side_effect_free
@@ -570,14 +587,15 @@ def molisa_sharing_grant_list(context, data_dict):
 
 def _grant_step(context, data_dict, action: str, *, schema_, from_states: tuple[str, ...],
                 to_state: str, verb: str, event: str) -> dict[str, Any]:
+    _get(Grant, data_dict, tk._("Grant"))
     tk.check_access(action, context, data_dict)
     data = _validate(data_dict, schema_, context)
     grant = _get(Grant, data, tk._("Grant"))
     user = _user(context)
     effective = access.grant_effective_state(grant)
-    if grant.state not in from_states or (to_state == "active" and effective == "expired"):
+    if grant.state not in from_states or effective == "expired":
         raise tk.ValidationError({"state": [tk._("Cannot {verb}: the grant is {state}").format(
-            verb=verb, state=tk._(effective))]})
+            verb=verb, state=_state_label(effective))]})
     grant.state = to_state
     grant.state_reason = data.get("reason")
     grant.updated = now()
@@ -646,8 +664,8 @@ def molisa_sharing_grant_request_usage_report(context, data_dict):
     :returns: the grant
     """
     data = _validate(data_dict, schema.molisa_sharing_usage_report_request(), context)
-    tk.check_access("molisa_sharing_grant_request_usage_report", context, data)
     grant = _get(Grant, data, tk._("Grant"))
+    tk.check_access("molisa_sharing_grant_request_usage_report", context, data)
     user = _user(context)
     if data.get("due_date"):
         if data["due_date"] < access.today():
@@ -675,6 +693,8 @@ def molisa_sharing_grant_submit_usage_report(context, data_dict):
     :returns: the grant
     """
     data = _validate(data_dict, schema.molisa_sharing_usage_report_submit(), context)
+    if UsageReport.get(data["id"]) is None and Grant.get(data["id"]) is None:
+        raise tk.ObjectNotFound(tk._("{what} not found").format(what=tk._("Usage report")))
     tk.check_access("molisa_sharing_grant_submit_usage_report", context, data)
     report = UsageReport.get(data["id"])
     if report is None:
@@ -708,8 +728,8 @@ def molisa_sharing_grant_token_create(context, data_dict):
     :returns: ``{"token": ..., "id": ...}``
     """
     data = _validate(data_dict, schema.molisa_sharing_token_create(), context)
-    tk.check_access("molisa_sharing_grant_token_create", context, data)
     grant = _get(Grant, data, tk._("Grant"))
+    tk.check_access("molisa_sharing_grant_token_create", context, data)
     if access.grant_effective_state(grant) != "active":
         raise tk.ValidationError({"id": [tk._("Tokens are issued for active grants only")]})
     holder = model.User.get(grant.holder_id)
@@ -886,8 +906,8 @@ def molisa_sharing_inbound_approve(context, data_dict):
     :param reason: optional note
     """
     data = _validate(data_dict, schema.molisa_sharing_inbound_approve(), context)
-    tk.check_access("molisa_sharing_inbound_approve", context, data)
     inbound = _get(Inbound, data, tk._("Request"))
+    tk.check_access("molisa_sharing_inbound_approve", context, data)
     if inbound.state != "submitted":
         _state_error(inbound, ("submitted",), tk._("approve it"))
     user = _user(context)
@@ -937,8 +957,8 @@ def molisa_sharing_inbound_reject(context, data_dict):
     :param reason: why
     """
     data = _validate(data_dict, schema.molisa_sharing_reason(), context)
-    tk.check_access("molisa_sharing_inbound_reject", context, data)
     inbound = _get(Inbound, data, tk._("Request"))
+    tk.check_access("molisa_sharing_inbound_reject", context, data)
     if inbound.state != "submitted":
         _state_error(inbound, ("submitted",), tk._("refuse it"))
     user = _user(context)
@@ -957,8 +977,9 @@ def molisa_sharing_inbound_reject(context, data_dict):
 @tk.side_effect_free
 def molisa_sharing_inbound_show(context, data_dict):
     """:param id: the inbound request"""
+    inbound = _get(Inbound, data_dict, tk._("Request"))
     tk.check_access("molisa_sharing_inbound_show", context, data_dict)
-    return inbound_dictize(_get(Inbound, data_dict, tk._("Request")))
+    return inbound_dictize(inbound)
 
 
 @tk.side_effect_free

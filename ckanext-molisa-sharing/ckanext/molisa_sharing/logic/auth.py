@@ -86,10 +86,13 @@ def _creator(context, data_dict):
     return _no(tk._("Only the applicant may change or submit this request"))
 
 
+@tk.auth_sysadmins_check
 def molisa_sharing_request_update(context, data_dict):
+    """The applicant's declaration: not even a sysadmin changes it."""
     return _creator(context, data_dict)
 
 
+@tk.auth_sysadmins_check
 def molisa_sharing_request_submit(context, data_dict):
     return _creator(context, data_dict)
 

@@ -53,10 +53,15 @@ def auth_datastore_search(next_auth, context, data_dict):
 @tk.chained_auth_function
 @tk.auth_allow_anonymous_access
 def auth_datastore_search_sql(next_auth, context, data_dict):
-    result = next_auth(context, data_dict)
+    # the DataStore passes the table names as a generator: the core check
+    # would use it up and leave none to decide on
+    names = list(context.get("table_names") or [])
+    context["table_names"] = names
+    result = next_auth(context, dict(data_dict))
     if not result.get("success"):
         return result
-    for name in context.get("table_names") or []:
+    for name in names:
+        name = access.datastore_resource_id(name)
         pkg = access.package_of_resource(name)
         if pkg is None:
             continue
@@ -99,9 +104,72 @@ def datastore_search(next_action, context, data_dict):
             asked = data_dict.get("fields")
             if isinstance(asked, str):
                 asked = [f.strip() for f in asked.split(",") if f.strip()]
+            _refuse_hidden_fields(data_dict, granted)
             data_dict = dict(data_dict, fields=[f for f in (asked or granted) if f in granted]
                              or granted)
     return next_action(context, data_dict)
+
+
+def _refuse_hidden_fields(data_dict: dict, granted: list[str]) -> None:
+    """Filtering, sorting or full-text search over a column the grant does not
+    open would reveal its values: refused."""
+    import json
+    used: set[str] = set()
+    for key in ("filters", "q"):
+        value = data_dict.get(key)
+        if isinstance(value, str) and key == "filters":
+            try:
+                value = json.loads(value)
+            except ValueError:
+                value = {}
+        if isinstance(value, dict):
+            used.update(value)
+        elif key == "q" and value:
+            raise tk.NotAuthorized(tk._(
+                "Your grant covers some fields only: search them with a q object "
+                "({\"field\": \"text\"}), not over the whole row"))
+    sort = data_dict.get("sort")
+    if isinstance(sort, str):
+        used.update(part.strip().split(" ")[0].strip('"') for part in sort.split(",") if part.strip())
+    hidden = sorted(name for name in used if name not in granted and name != "_id")
+    if hidden:
+        raise tk.NotAuthorized(tk._("Your grant does not cover these fields: {fields}").format(
+            fields=", ".join(hidden)))
+
+
+#: Solr fields of resource URLs: no facets on them (their values would be
+#: the URLs that the results withhold)
+URL_FACETS = ("res_url",)
+
+
+@tk.chained_action
+@tk.side_effect_free
+def package_search(next_action, context, data_dict):
+    """Results with ``fl`` carry the dataset's id (what the access decision
+    needs, in the plugin's ``after_dataset_search``), removed again if the
+    caller did not ask for it; no facets on resource URLs except for
+    sysadmins."""
+    fl = data_dict.get("fl")
+    added_id = False
+    if fl:
+        names = fl if isinstance(fl, list) else [
+            f for f in str(fl).replace(",", " ").split() if f]
+        if "id" not in names and "*" not in names:
+            names = names + ["id"]
+            added_id = True
+        data_dict = dict(data_dict, fl=names)
+    result = next_action(context, data_dict)
+    if added_id:
+        for item in result.get("results") or []:
+            if isinstance(item, dict):
+                item.pop("id", None)
+    who = access.facts(context)
+    if not context.get("ignore_auth") and not (who and who.sysadmin):
+        for key in ("facets", "search_facets"):
+            for name in URL_FACETS:
+                if isinstance(result.get(key), dict):
+                    result[key].pop(name, None)
+    return result
 
 
 @tk.chained_action
@@ -202,6 +270,7 @@ def _activity_model():
 def actions() -> dict[str, Any]:
     result = {
         "datastore_search": datastore_search,
+        "package_search": package_search,
         "resource_view_list": resource_view_list,
         "resource_search": resource_search,
         "current_package_list_with_resources": current_package_list_with_resources,

@@ -78,6 +78,7 @@ class MolisaSharingRequest(tk.BaseModel, _Record):
     period_end = sa.Column(sa.Date)
     legal_basis = sa.Column(sa.Text)
     security_level = sa.Column(sa.Integer)
+    system_connection = sa.Column(sa.Boolean, nullable=False, default=False)
     attachments = sa.Column(JSONB, nullable=False, default=list)
     fee_amount = sa.Column(sa.BigInteger, nullable=False, default=0)
     created = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)
@@ -100,7 +101,8 @@ class MolisaSharingGrant(tk.BaseModel, _Record):
     __tablename__ = "molisa_sharing_grant"
 
     id: Mapped[str] = sa.Column(sa.Text, primary_key=True, default=make_uuid)
-    request_id = sa.Column(sa.Text, nullable=False)
+    request_id = sa.Column(sa.Text, sa.ForeignKey("molisa_sharing_request.id"), nullable=False,
+                           unique=True)
     kind = sa.Column(sa.Text, nullable=False)
     state = sa.Column(sa.Text, nullable=False)
     holder_id = sa.Column(sa.Text, nullable=False)
@@ -131,7 +133,8 @@ class MolisaSharingUsageReport(tk.BaseModel, _Record):
     __tablename__ = "molisa_sharing_usage_report"
 
     id: Mapped[str] = sa.Column(sa.Text, primary_key=True, default=make_uuid)
-    grant_id = sa.Column(sa.Text, nullable=False, index=True)
+    grant_id = sa.Column(sa.Text, sa.ForeignKey("molisa_sharing_grant.id"), nullable=False,
+                         index=True)
     question = sa.Column(sa.Text, nullable=False)
     requested_by = sa.Column(sa.Text, nullable=False)
     requested_at = sa.Column(sa.DateTime(timezone=True), nullable=False, default=_now)

@@ -107,10 +107,32 @@ class World(SimpleNamespace):
         for key, value in values.items():
             setattr(grant, key, value)
         model.repo.commit()
+        _forget()
+
+    def submitted(self, applicant: dict, level: str = "special_request", **overrides) -> dict:
+        """A request by ``applicant`` for the dataset at ``level``, submitted."""
+        req = act(applicant, "molisa_sharing_request_create",
+                  **request_data([self.datasets[level]["id"]], **overrides))
+        return act(applicant, "molisa_sharing_request_submit", id=req["id"])
+
+    def set_row(self, cls, row_id: str, **values) -> None:
+        """Set any sharing row directly (a request's or report's due date in
+        the past)."""
+        row = model.Session.get(cls, row_id)
+        for key, value in values.items():
+            setattr(row, key, value)
+        model.repo.commit()
+        _forget()
 
 
-@pytest.fixture
-def world(clean_db, clean_index):
+def _forget() -> None:
+    from ckanext.molisa_sharing import access
+    access.forget()
+
+
+def build_world() -> World:
+    """Two units, their people and a dataset at each access level (with an
+    uploaded CSV and its rows in the DataStore)."""
     sysadmin = factories.SysadminWithToken(email="admin@molisa.example.vn")
     unit_admin = factories.UserWithToken(name="unit-admin", email="admin.btxh@molisa.example.vn")
     unit_editor = factories.UserWithToken(name="unit-editor")
@@ -155,3 +177,72 @@ def world(clean_db, clean_index):
               agency_applicant=agency_applicant, anonymous=None, unit=unit, other=other,
               datasets=datasets, resources=resources)
     return w
+
+
+@pytest.fixture
+def clean_db(with_plugins, reset_db, migrate_db_for):
+    """The root conftest's ``clean_db``, able to empty the sharing tables."""
+    reset_database(reset_db, migrate_db_for)
+
+
+@pytest.fixture
+def world(clean_db, clean_index):
+    return build_world()
+
+
+SHARING_TABLES = ("molisa_sharing_usage_report", "molisa_sharing_grant",
+                  "molisa_sharing_request", "molisa_sharing_inbound")
+
+
+def reset_database(reset_db, migrate_db_for) -> None:
+    """What the root conftest's ``clean_db`` does (the audit tables dropped
+    first, then CKAN's reset and the plugins' migrations), for fixtures of a
+    wider scope than a function.
+
+    The sharing tables are emptied first, in one statement: their foreign keys
+    (made by the migration) are not declared on the models, so CKAN's reset,
+    which deletes table by table in the models' order, would delete requests
+    before the grants that refer to them."""
+    from ckanext.molisa_audit import partitions
+
+    with model.meta.engine.begin() as conn:
+        existing = [t for t in SHARING_TABLES if conn.exec_driver_sql(
+            "SELECT to_regclass(%s)", (t,)).scalar()]
+        if existing:
+            conn.exec_driver_sql("TRUNCATE " + ", ".join(existing))
+        conn.exec_driver_sql(
+            "DROP TABLE IF EXISTS molisa_audit_event, molisa_audit_batch, molisa_audit_rollup,"
+            " molisa_audit_archive, molisa_audit_alembic_version CASCADE")
+    partitions.forget()
+    reset_db()
+    for plugin in ("activity", "harvest", "molisa_audit", "molisa_sharing"):
+        migrate_db_for(plugin)
+
+
+@pytest.fixture(scope="module")
+def module_world(reset_db, migrate_db_for, reset_index):
+    """The same world, built once for a whole test module (read-only tests:
+    the access matrix). Tests that use it also need ``with_plugins`` (CKAN
+    unloads the plugins after every test); they must not use ``clean_db``."""
+    import ckan.plugins as plugins
+
+    plugins.load_all()
+    try:
+        reset_database(reset_db, migrate_db_for)
+        reset_index()
+        yield build_world()
+    finally:
+        model.Session.remove()
+        plugins.unload_all()
+
+
+@pytest.fixture
+def audit(clean_db):
+    """The audit log's events written since the test began
+    (``audit.events(channel="sharing")``), from ckanext-molisa-audit's tests."""
+    from ckanext.molisa_audit.tests.conftest import Audit
+    return Audit()
+
+
+def sharing_events(audit, **filters) -> list[dict]:
+    return audit.events(channel="sharing", **filters)

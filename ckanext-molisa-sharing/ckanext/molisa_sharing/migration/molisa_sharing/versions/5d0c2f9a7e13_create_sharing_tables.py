@@ -45,6 +45,7 @@ def upgrade():
         sa.Column("period_end", sa.Date),
         sa.Column("legal_basis", sa.Text),
         sa.Column("security_level", sa.Integer),
+        sa.Column("system_connection", sa.Boolean, nullable=False, server_default=sa.false()),
         _json("attachments"),
         sa.Column("fee_amount", sa.BigInteger, nullable=False, server_default="0"),
         _ts("created", False), _ts("updated", False), _ts("submitted_at"), _ts("due_at"),
