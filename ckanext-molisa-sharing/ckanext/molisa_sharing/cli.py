@@ -19,14 +19,18 @@ def molisa_sharing():
 @molisa_sharing.command()
 @click.option("--every", type=int, default=0,
               help="Repeat every N seconds (0: run once). make run starts it with 600.")
-def sweep(every: int):
+@click.pass_context
+def sweep(ctx, every: int):
     """Expire grants past their period, flag overdue requests and usage
     reports (mail to the people concerned)."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     while True:
         try:
-            counts = tk.get_action("molisa_sharing_sweep")(
-                {"user": site_user["name"], "ignore_auth": True}, {})
+            # a request context, as CKAN's own commands use: the mail is
+            # written in the portal's language and its links are absolute
+            with ctx.meta["flask_app"].test_request_context():
+                counts = tk.get_action("molisa_sharing_sweep")(
+                    {"user": site_user["name"], "ignore_auth": True}, {})
             click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
         except Exception:  # keep the loop alive; the next round retries
             if not every:
@@ -38,11 +42,13 @@ def sweep(every: int):
 
 
 @molisa_sharing.command("load-demo")
-def load_demo():
+@click.pass_context
+def load_demo(ctx):
     """Demo requests, grants, a connection account and an inbound request
     (after `ckan molisa load-demo`). Idempotent."""
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    result = tk.get_action("molisa_sharing_demo_load")({"user": site_user["name"]}, {})
+    with ctx.meta["flask_app"].test_request_context():
+        result = tk.get_action("molisa_sharing_demo_load")({"user": site_user["name"]}, {})
     click.echo(f"demo sharing requests made: {result['requests']}")
 
 

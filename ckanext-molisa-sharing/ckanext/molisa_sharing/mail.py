@@ -201,10 +201,13 @@ def inbound_event(inbound, event: str, reason: str | None = None) -> None:
 
 
 def _fmt(when) -> str:
+    """A deadline (midnight after its last day) as that last day, dd/mm/yyyy
+    in the portal's time zone."""
     if when is None:
         return ""
-    try:
-        from ckan.lib.formatters import localised_nice_date
-        return localised_nice_date(when, show_date=True, with_hours=True)
-    except Exception:
-        return when.isoformat()
+    import datetime
+
+    import pytz
+    zone = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
+    last = (when.astimezone(zone) - datetime.timedelta(seconds=1)).date()
+    return last.strftime("%d/%m/%Y")

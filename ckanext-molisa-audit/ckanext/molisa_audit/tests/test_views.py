@@ -6,6 +6,7 @@ import io
 
 import openpyxl
 import pytest
+import pytz
 from bs4 import BeautifulSoup
 
 import ckan.plugins.toolkit as tk
@@ -127,8 +128,10 @@ def test_the_incidents_show_the_failed_events_with_their_error(app, sysadmin, tr
 def test_the_statistics_page_has_the_chart_data_and_the_table(app, sysadmin, traffic):
     body = _get(app, "/audit/stats", sysadmin, query_string={"channel": "api"}).body
     assert 'data-module="molisa-audit-chart"' in body
-    today_utc = datetime.datetime.now(datetime.timezone.utc).date().isoformat()
-    assert f"&#34;key&#34;: &#34;{today_utc}&#34;, &#34;events&#34;: 4, &#34;errors&#34;: 1" in body
+    # days are counted in the display time zone (Asia/Ho_Chi_Minh, UTC+7)
+    zone = pytz.timezone(tk.config.get("ckan.display_timezone"))
+    today = datetime.datetime.now(zone).date().isoformat()
+    assert f"&#34;key&#34;: &#34;{today}&#34;, &#34;events&#34;: 4, &#34;errors&#34;: 1" in body
     body = _get(app, "/audit/stats", sysadmin, query_string={"group_by": "actor"}).body
     assert traffic["name"] in body
     assert "/audit/stats/export.csv" in body
