@@ -47,6 +47,13 @@ setup(
             "molisa_sharing = ckanext.molisa_sharing.plugin:MolisaSharingPlugin",
             "molisa_audit = ckanext.molisa_audit.plugin:MolisaAuditPlugin",
             "molisa_harvest = ckanext.molisa_harvest.plugin:MolisaHarvestPlugin",
+            "molisa_ckan_harvester = ckanext.molisa_harvest.harvesters.ckan:MolisaCKANHarvester",
+            "molisa_dcat_harvester = ckanext.molisa_harvest.harvesters.dcat:MolisaDCATHarvester",
+            "molisa_sector_db = ckanext.molisa_harvest.harvesters.sector_db:MolisaSectorDbHarvester",
+        ],
+        "ckan.rdf.profiles": [
+            "molisa_dcat_ap = ckanext.molisa_harvest.profiles:MolisaDCATAPProfile",
+            "molisa_dcat_ap_3 = ckanext.molisa_harvest.profiles:MolisaDCATAP3Profile",
         ],
         "babel.extractors": [
             "ckan = ckan.lib.extract:extract_ckan",

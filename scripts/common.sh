@@ -24,7 +24,7 @@ SOLR_VERSION="9.10.1"
 SOLR_PORT="${MOLISA_SOLR_PORT:-18983}"
 SOLR_HOME="$LOCAL/solr"
 SOLR_LIB="$LOCAL/solr-lib-$SOLR_VERSION"
-SOLR_CORES="ckan ckan_test ckan_bench_molisa ckan_bench_stock"
+SOLR_CORES="ckan ckan_test ckan_test_national ckan_bench_molisa ckan_bench_stock"
 
 WEB_PORT="${MOLISA_WEB_PORT:-5000}"
 

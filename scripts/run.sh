@@ -57,6 +57,18 @@ step "Loading the demo catalogue (first run: a minute or two)"
 step "Demo data requests and grants"
 "$CKAN" -c "$ini" molisa-sharing load-demo 2>&1 | grep -v " INFO \| DEBUG "
 
+# --- sector databases: the sample database, registered as harvest sources -------
+"$ROOT/scripts/sector_sample_db.sh"
+sector_pass="$LOCAL/sector-pgpass"      # libpq password file: no password in the source URL
+(umask 077; echo "127.0.0.1:$PG_PORT:molisa_sector_sample:sector_ro:${MOLISA_SECTOR_RO_PASSWORD:-sector_ro}" > "$sector_pass")
+sector_url="postgresql://sector_ro@127.0.0.1:$PG_PORT/molisa_sector_sample?passfile=$sector_pass"
+sources="$ROOT/ckanext-molisa-harvest/ckanext/molisa_harvest/sources"
+step "Harvesting the sample sector database (sources nguoi-co-cong, bao-tro-xa-hoi)"
+"$CKAN" -c "$ini" molisa-harvest sector-source nguoi-co-cong "$sector_url" "$sources/nguoi-co-cong.yaml" \
+    --title "CSDL người có công (mẫu)" --owner-org cuc-nguoi-co-cong --run 2>&1 | grep -v " INFO \| DEBUG \| ERROR "
+"$CKAN" -c "$ini" molisa-harvest sector-source bao-tro-xa-hoi "$sector_url" "$sources/bao-tro-xa-hoi.yaml" \
+    --title "CSDL bảo trợ xã hội (mẫu)" --owner-org cuc-bao-tro-xa-hoi --run 2>&1 | grep -v " INFO \| DEBUG \| ERROR "
+
 # --- web server and worker ----------------------------------------------------------
 if pid_alive "$RUN/web.pid"; then
     info "web server already running"
@@ -87,6 +99,22 @@ else
     step "Starting the sharing sweep (grants expire, overdue requests flagged; every 10 min)"
     nohup "$CKAN" -c "$ini" molisa-sharing sweep --every 600 > "$LOGS/sharing-sweep.log" 2>&1 &
     echo $! > "$RUN/sharing-sweep.pid"
+fi
+for consumer in gather fetch; do
+    if pid_alive "$RUN/harvest-$consumer.pid"; then
+        info "harvest $consumer consumer already running"
+    else
+        step "Starting the harvest $consumer consumer"
+        nohup "$CKAN" -c "$ini" harvester "$consumer-consumer" > "$LOGS/harvest-$consumer.log" 2>&1 &
+        echo $! > "$RUN/harvest-$consumer.pid"
+    fi
+done
+if pid_alive "$RUN/harvest-scheduler.pid"; then
+    info "harvest scheduler already running"
+else
+    step "Starting the harvest scheduler (sources on their frequency, watchdog, pruning; every min)"
+    nohup "$CKAN" -c "$ini" molisa-harvest scheduler --every 60 > "$LOGS/harvest-scheduler.log" 2>&1 &
+    echo $! > "$RUN/harvest-scheduler.pid"
 fi
 wait_for "the portal" 90 curl -sf "http://127.0.0.1:$WEB_PORT/api/3/action/status_show"
 

@@ -8,6 +8,7 @@ source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/services.sh" start
 mkdir -p "$LOCAL/test-storage"
 "$ROOT/scripts/prepare_site.sh" "$ROOT/test.ini" molisa_test molisa_test_datastore
+"$ROOT/scripts/sector_sample_db.sh"
 
 step "Running the test suite"
 cd "$ROOT"

@@ -7,7 +7,8 @@
 #   worker             CKAN background jobs (`ckan jobs worker`)
 #   gather-consumer    ckanext-harvest gather queue consumer
 #   fetch-consumer     ckanext-harvest fetch queue consumer
-#   harvest-scheduler  `ckan harvester run` every HARVEST_RUN_INTERVAL seconds
+#   harvest-scheduler  `ckan molisa-harvest scheduler --every HARVEST_RUN_INTERVAL`:
+#                      sources on their frequency, watchdog, failure mail, pruning
 #   audit-shipper      `ckan molisa-audit ship`: spooled audit events -> PostgreSQL
 #   sharing-sweep      `ckan molisa-sharing sweep --every 600`: grants expire,
 #                      overdue requests and usage reports are flagged by mail
@@ -243,20 +244,6 @@ run_web() {
         ${GUNICORN_EXTRA_ARGS:-}
 }
 
-run_harvest_scheduler() {
-    # Placeholder scheduler: starts due harvest jobs and marks finished ones.
-    # A later issue replaces this loop by `ckan molisa-harvest scheduler`.
-    # Run exactly ONE instance of this role.
-    local interval="${HARVEST_RUN_INTERVAL:-300}"
-    trap 'log "harvest scheduler stopping"; exit 0' TERM INT
-    log "harvest scheduler: 'ckan harvester run' every ${interval}s"
-    while true; do
-        ckan harvester run || log "'ckan harvester run' failed; retrying in ${interval}s"
-        sleep "$interval" &
-        wait $!
-    done
-}
-
 role="${1:-web}"
 case "$role" in
     init)
@@ -274,8 +261,11 @@ case "$role" in
         render_config; wait_for_services
         exec ckan harvester fetch-consumer ;;
     harvest-scheduler)
+        # Starts due harvest jobs, marks finished ones, stops stuck ones,
+        # mails failed runs and prunes old job detail. A Redis lock lets one
+        # instance work at a time; a second one waits and takes over.
         render_config; wait_for_services
-        run_harvest_scheduler ;;
+        exec ckan molisa-harvest scheduler --every "${HARVEST_RUN_INTERVAL:-60}" ;;
     audit-shipper)
         # Moves the audit events that the web and worker containers spool
         # (fsync'd, on the shared file-store volume) into PostgreSQL, in

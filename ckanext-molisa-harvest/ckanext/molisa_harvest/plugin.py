@@ -4,7 +4,25 @@ plugins, one module per source kind under harvesters/."""
 from __future__ import annotations
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
+from ckan.lib.plugins import DefaultTranslation
+
+from ckanext.molisa_harvest.logic import action, auth
 
 
-class MolisaHarvestPlugin(p.SingletonPlugin):
-    """Registrations only (filled in by the harvesting issue)."""
+@tk.blanket.cli
+@tk.blanket.config_declarations
+@tk.blanket.actions(action.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.blueprints
+class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
+    """Registrations only."""
+    p.implements(p.IConfigurer)
+    p.implements(p.ITranslation)
+
+    def i18n_domain(self):
+        return "ckanext-molisa-harvest"
+
+    # IConfigurer
+    def update_config(self, config):
+        tk.add_template_directory(config, "templates")

@@ -1,0 +1,224 @@
+"""Harvests another CKAN portal (the National Data Portal, a ministry's or a
+province's) into the MOLISA schema (R9.2, R12.1): ckanext-harvest's CKAN
+harvester, with
+
+- each remote dataset mapped by :func:`ckanext.molisa_harvest.mapping.to_molisa`
+  and stored as a ``molisa_dataset`` through the schema's own validation
+  (the stock harvester forces CKAN's default schema, which would drop the
+  MOLISA fields);
+- datasets that are gone from the source withdrawn here (deleted) on the
+  next run, which the stock CKAN harvester does not do;
+- every connection logged in the audit log.
+
+Source config (JSON), besides the stock harvester's options
+(``organizations_filter_include``, ``api_key``, ``force_all``...):
+``default_unit``, ``defaults``, ``publishers``, ``sectors`` (see mapping.py).
+"""
+from __future__ import annotations
+
+import json
+import logging
+import time
+from typing import Any, Optional
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+
+from ckan import model
+import ckan.plugins.toolkit as tk
+
+from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
+from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
+
+from ckanext.molisa_harvest import connections, mapping
+
+log = logging.getLogger(__name__)
+
+
+class MolisaCKANHarvester(CKANHarvester):
+    """Plugin ``molisa_ckan_harvester``, source type ``molisa_ckan``."""
+
+    def __new__(cls, *args, **kwargs):
+        # A SingletonPlugin keeps its instance in ``cls._instance``, which a
+        # subclass inherits: without its own, loading this plugin next to
+        # ``ckan_harvester`` would give back the parent's instance.
+        if "_instance" not in cls.__dict__:
+            cls._instance = object.__new__(cls)
+        return cls._instance
+
+    def info(self):
+        return {
+            "name": "molisa_ckan",
+            "title": tk._("CKAN portal (MOLISA schema)"),
+            "description": tk._("Harvests another CKAN portal (National Data Portal, ministries,"
+                                " provinces) into the MOLISA dataset schema"),
+            "form_config_interface": "Text",
+        }
+
+    def validate_config(self, config):
+        config = super().validate_config(config)
+        if config:
+            mapping.validate_options(json.loads(config))
+        return config
+
+    # -- gather: the remote catalogue, and what disappeared from it ---------------
+    def gather_stage(self, harvest_job):
+        started = time.monotonic()
+        source = harvest_job.source
+        self._set_config(source.config)
+        error = None
+        object_ids: list[str] = []
+        try:
+            object_ids = list(super().gather_stage(harvest_job) or [])
+            remote_ids = self._remote_ids(source.url.rstrip("/"))
+            if remote_ids is not None:
+                object_ids += self._withdrawals(remote_ids, harvest_job)
+        except Exception as e:  # logged, then as the stock harvester would
+            error = f"{type(e).__name__}: {e}"
+            raise
+        finally:
+            connections.record("harvest_gather", source, started=started, error=error,
+                               objects=len(object_ids), job_id=harvest_job.id)
+        return object_ids
+
+    def _fq_terms(self) -> list[str]:
+        """The stock harvester's organization and group filters."""
+        terms = []
+        include = self.config.get("organizations_filter_include", [])
+        exclude = self.config.get("organizations_filter_exclude", [])
+        if include:
+            terms.append(" OR ".join(f"organization:{o}" for o in include))
+        else:
+            terms.extend(f"-organization:{o}" for o in exclude)
+        include = self.config.get("groups_filter_include", [])
+        exclude = self.config.get("groups_filter_exclude", [])
+        if include:
+            terms.append(" OR ".join(f"groups:{g}" for g in include))
+        else:
+            terms.extend(f"-groups:{g}" for g in exclude)
+        return terms
+
+    def _search_for_datasets(self, remote_ckan_base_url, fq_terms=None):
+        """The stock search, with each term required: the remote CKAN adds
+        its own required clauses to ``fq``, and an unbracketed
+        ``organization:a OR organization:b`` beside them filters nothing."""
+        return super()._search_for_datasets(remote_ckan_base_url, _required(fq_terms))
+
+    def _remote_ids(self, base_url: str) -> Optional[set[str]]:
+        """Every dataset id the source lists now (only ids, paged), or None
+        when the listing failed: then nothing is withdrawn."""
+        ids: set[str] = set()
+        params = {"fl": "id", "rows": 1000, "start": 0, "sort": "id asc"}
+        if self._fq_terms():
+            params["fq"] = " ".join(_required(self._fq_terms()))
+        while True:
+            url = f"{base_url}{self._get_search_api_offset()}?{urlencode(params)}"
+            try:
+                result = json.loads(self._get_content(url))["result"]
+            except (ContentFetchError, ValueError, KeyError, TypeError) as e:
+                log.warning("could not list the datasets of %s: %s", base_url, e)
+                return None
+            page = [r["id"] for r in result.get("results") or [] if isinstance(r, dict)]
+            ids.update(page)
+            if not page or len(ids) >= result.get("count", 0):
+                return ids
+            params["start"] += params["rows"]
+
+    def _withdrawals(self, remote_ids: set[str], harvest_job) -> list[str]:
+        """Harvest objects, flagged ``delete``, for the datasets harvested
+        from this source that the source no longer lists (as ckanext-dcat's
+        RDF harvester does)."""
+        current = model.Session.query(HarvestObject.guid, HarvestObject.package_id).filter(
+            HarvestObject.current == True,  # noqa: E712
+            HarvestObject.harvest_source_id == harvest_job.source.id)
+        ids = []
+        for guid, package_id in current:
+            if guid in remote_ids or not package_id:
+                continue
+            model.Session.query(HarvestObject).filter_by(guid=guid).update(
+                {"current": False}, False)
+            obj = HarvestObject(guid=guid, job=harvest_job, package_id=package_id,
+                                extras=[HarvestObjectExtra(key="status", value="delete")])
+            obj.save()
+            ids.append(obj.id)
+        return ids
+
+    # -- import ---------------------------------------------------------------------
+    def import_stage(self, harvest_object):
+        status = next((e.value for e in harvest_object.extras if e.key == "status"), None)
+        try:
+            if status == "delete":
+                return self._withdraw(harvest_object)
+            return super().import_stage(harvest_object)
+        except Exception as e:  # a bad record must not stop the fetch consumer
+            log.exception("import of %s failed", harvest_object.guid)
+            model.Session.rollback()
+            self._save_object_error(f"{type(e).__name__}: {e}", harvest_object, "Import")
+            return False
+
+    def _withdraw(self, harvest_object) -> bool:
+        context = {"user": self._get_user_name(), "ignore_auth": True}
+        try:
+            tk.get_action("package_delete")(context, {"id": harvest_object.package_id})
+        except tk.ObjectNotFound:
+            pass
+        model.Session.commit()
+        connections.record("harvest_withdraw", harvest_object.source,
+                           datasets=[harvest_object.package_id], guid=harvest_object.guid)
+        return True
+
+    def modify_package_dict(self, package_dict, harvest_object):
+        remote = json.loads(harvest_object.content)
+        source = harvest_object.source
+        source_pkg = model.Package.get(source.id)
+        dataset = mapping.to_molisa(remote, self.config, source_title=source.title or source.url,
+                                    source_unit=source_pkg.owner_org if source_pkg else None)
+        dataset["id"] = remote["id"]
+        return dataset
+
+    def _create_or_update_package(self, package_dict, harvest_object,
+                                  package_dict_form="package_show"):
+        """Creates or updates the local dataset through the MOLISA schema
+        (no ``schema`` in the context), keeping the remote id."""
+        context = {"user": self._get_user_name(), "ignore_auth": True}
+        try:
+            existing = tk.get_action("package_show")(dict(context), {"id": package_dict["id"]})
+        except tk.ObjectNotFound:
+            existing = None
+        try:
+            if existing is None:
+                package_dict["name"] = self._gen_new_name(package_dict.get("name")
+                                                          or package_dict["title"])
+                harvest_object.package_id = package_dict["id"]
+                harvest_object.current = True
+                harvest_object.add()
+                model.Session.execute(sa.text(  # the object points at it before it exists
+                    "SET CONSTRAINTS harvest_object_package_id_fkey DEFERRED"))
+                model.Session.flush()
+                result = tk.get_action("package_create")(dict(context), package_dict)
+                action = "harvest_create"
+            else:
+                package_dict["name"] = existing["name"]
+                package_dict["state"] = "active"   # back at the source: back here
+                result = tk.get_action("package_update")(dict(context), package_dict)
+                model.Session.query(HarvestObject).filter(
+                    HarvestObject.package_id == result["id"]).update({"current": False})
+                harvest_object.package_id = result["id"]
+                harvest_object.current = True
+                harvest_object.save()
+                action = "harvest_update"
+            model.Session.commit()
+        except tk.ValidationError as e:
+            model.Session.rollback()
+            self._save_object_error(f"Invalid dataset {harvest_object.guid}: {e.error_dict}",
+                                    harvest_object, "Import")
+            connections.record("harvest_import", harvest_object.source,
+                               error=f"invalid: {e.error_dict}", guid=harvest_object.guid)
+            return False
+        connections.record(action, harvest_object.source, datasets=[result["id"]],
+                           organizations=[result.get("owner_org")], guid=harvest_object.guid)
+        return True
+
+
+def _required(fq_terms):
+    return [t if t.startswith(("-", "+")) else f"+({t})" for t in fq_terms or []]
