@@ -37,7 +37,8 @@ mkdir -p "$LOCAL/storage"
     MOLISA_REDIS_HOST=127.0.0.1 MOLISA_REDIS_PORT="$REDIS_PORT" MOLISA_HARVEST_REDIS_DB=2 \
     MOLISA_STORAGE_PATH="$LOCAL/storage" \
     MOLISA_SMTP_SERVER="127.0.0.1:$SMTP_PORT" \
-    MOLISA_MAIL_FROM="congdulieu@molisa.gov.vn"
+    MOLISA_MAIL_FROM="congdulieu@molisa.gov.vn" \
+    MOLISA_TRUSTED_PROXIES=""
 export CKAN_INI="$ini"
 
 "$ROOT/scripts/prepare_site.sh" "$ini" molisa molisa_datastore

@@ -90,6 +90,7 @@ export MOLISA_REDIS_URL="${MOLISA_REDIS_URL:-redis://$REDIS_HOST:$REDIS_PORT/0}"
 export MOLISA_HARVEST_REDIS_DB="${MOLISA_HARVEST_REDIS_DB:-1}"
 export MOLISA_SMTP_SERVER="${MOLISA_SMTP_SERVER:-localhost:25}"
 export MOLISA_MAIL_FROM="${MOLISA_MAIL_FROM:-no-reply@localhost}"
+export MOLISA_TRUSTED_PROXIES="${MOLISA_TRUSTED_PROXIES:-}"
 [ -n "${MOLISA_SITE_URL:-}" ] || die "MOLISA_SITE_URL is not set (docker/.env)"
 
 if [ -z "${MOLISA_DB_URL:-}" ] || [ -z "${MOLISA_DATASTORE_WRITE_URL:-}" ]; then

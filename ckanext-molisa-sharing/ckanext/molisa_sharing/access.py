@@ -295,10 +295,39 @@ def _deny(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> Dec
                     grant.id if grant else None)
 
 
-def _client_addr() -> Optional[str]:
+def _in_networks(addr: str, networks: list[str]) -> bool:
+    try:
+        ip = ipaddress.ip_address(addr)
+    except ValueError:
+        return False
+    for net in networks:
+        try:
+            if ip in ipaddress.ip_network(net, strict=False):
+                return True
+        except ValueError:
+            continue
+    return False
+
+
+def client_addr() -> Optional[str]:
+    """The client's address. Behind a reverse proxy listed in
+    ``ckanext.molisa_sharing.trusted_proxies`` (nginx in docker/), the
+    right-most address of ``X-Forwarded-For`` that is not one of those
+    proxies; a client cannot forge its way past them."""
     if not has_request_context():
         return None
-    return request.remote_addr
+    addr = request.remote_addr
+    trusted = tk.aslist(tk.config.get("ckanext.molisa_sharing.trusted_proxies") or [])
+    if not addr or not trusted or not _in_networks(addr, trusted):
+        return addr
+    hops = [h.strip() for h in request.headers.get("X-Forwarded-For", "").split(",") if h.strip()]
+    for hop in reversed(hops):
+        if not _in_networks(hop, trusted):
+            return hop
+    return addr
+
+
+_client_addr = client_addr
 
 
 def _address_allowed(grant: Grant, addr: Optional[str]) -> bool:
