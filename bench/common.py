@@ -28,30 +28,35 @@ STOCK_PLUGINS = ("activity datastore datatables_view text_view dcat harvest ckan
 
 def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str | None = None,
               db_flavour: str | None = None, solr_flavour: str | None = None,
-              extra: dict[str, str] | None = None) -> str:
+              extra: dict[str, str] | None = None, site_id: str | None = None,
+              redis_db: int | None = None, stock: bool | None = None) -> str:
     """Write .local/bench-<flavour>.ini from the portal's template.
 
     The keywords are for benchmarks that run several sites on one database
     (name: the ini is .local/bench-<name>.ini; db_flavour: the database is
     molisa_bench_<db_flavour>; solr_flavour: the core ckan_bench_<solr_flavour>)
     or need settings the template has no placeholder for (extra: added to
-    [app:main] after ckan.plugins)."""
+    [app:main] after ckan.plugins); site_id (default bench_<flavour>: two sites may share a
+    Solr core when their site ids differ); redis_db (ckan.redis.url and the harvest queue's
+    Redis database, default 5 and 6); stock (drop the scheming settings; default: the
+    flavour is "stock")."""
     ini = os.path.join(LOCAL, f"bench-{name or flavour}.ini")
     db = f"molisa_bench_{db_flavour or flavour}"
     values = dict(
         MOLISA_ROOT=ROOT, MOLISA_DEBUG="false",
-        MOLISA_SITE_URL=f"http://127.0.0.1:{port}", MOLISA_SITE_ID=f"bench_{flavour}",
+        MOLISA_SITE_URL=f"http://127.0.0.1:{port}", MOLISA_SITE_ID=site_id or f"bench_{flavour}",
         MOLISA_SECRET_KEY="bench-only", MOLISA_JWT_SECRET="bench-only",
         MOLISA_DB_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}",
         MOLISA_DATASTORE_WRITE_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}_datastore",
         MOLISA_DATASTORE_READ_URL=(f"postgresql://datastore_ro:datastore_ro@127.0.0.1:{PG_PORT}/"
                                    f"{db}_datastore"),
         MOLISA_SOLR_URL=f"http://127.0.0.1:{SOLR_PORT}/solr/ckan_bench_{solr_flavour or flavour}",
-        MOLISA_REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/5",
+        MOLISA_REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/{5 if redis_db is None else redis_db}",
         MOLISA_REDIS_HOST="127.0.0.1", MOLISA_REDIS_PORT=str(REDIS_PORT),
-        MOLISA_HARVEST_REDIS_DB="6",
+        MOLISA_HARVEST_REDIS_DB=str(6 if redis_db is None else redis_db),
         MOLISA_STORAGE_PATH=os.path.join(LOCAL, f"bench-storage-{flavour}"),
         MOLISA_SMTP_SERVER="127.0.0.1:10025", MOLISA_MAIL_FROM="bench@localhost",
+        MOLISA_TRUSTED_PROXIES="",
     )
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
                    + [f"{k}={v}" for k, v in values.items()], check=True)
@@ -66,7 +71,7 @@ def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str 
                 lines.append(line)
                 lines.extend(f"{k} = {v}" for k, v in (extra or {}).items())
                 continue
-            elif flavour == "stock" and (line.startswith("scheming.") or
+            elif (flavour == "stock" if stock is None else stock) and (line.startswith("scheming.") or
                                          line.startswith("ckan.default.package_type")):
                 continue
             lines.append(line)

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
-# `make bench` / `make bench-audit` / `make bench-sharing`: the benchmarks in
+# `make bench` / `make bench-audit` / `make bench-sharing` / `make bench-harvest`: the benchmarks in
 # bench/ (never part of the test suite). Extra arguments go to the script, e.g.
 #   bash scripts/bench.sh search --datasets 2000 --rounds 10
 #   bash scripts/bench.sh sharing --requests 300
+#   bash scripts/bench.sh harvest --sector-datasets 100 --ckan-datasets 1000
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/install.sh"
 "$ROOT/scripts/services.sh" start

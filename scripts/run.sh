@@ -106,7 +106,7 @@ for consumer in gather fetch; do
         info "harvest $consumer consumer already running"
     else
         step "Starting the harvest $consumer consumer"
-        nohup "$CKAN" -c "$ini" harvester "$consumer-consumer" > "$LOGS/harvest-$consumer.log" 2>&1 &
+        nohup "$CKAN" -c "$ini" molisa-harvest consumer "$consumer" > "$LOGS/harvest-$consumer.log" 2>&1 &
         echo $! > "$RUN/harvest-$consumer.pid"
     fi
 done

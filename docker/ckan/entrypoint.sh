@@ -257,10 +257,10 @@ case "$role" in
         exec ckan jobs worker ${CKAN_JOB_QUEUES:-} ;;
     gather-consumer)
         render_config; wait_for_services
-        exec ckan harvester gather-consumer ;;
+        exec ckan molisa-harvest consumer gather ;;
     fetch-consumer)
         render_config; wait_for_services
-        exec ckan harvester fetch-consumer ;;
+        exec ckan molisa-harvest consumer fetch ;;
     harvest-scheduler)
         # Starts due harvest jobs, marks finished ones, stops stuck ones,
         # mails failed runs and prunes old job detail. A Redis lock lets one

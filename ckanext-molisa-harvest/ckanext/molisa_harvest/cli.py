@@ -77,3 +77,28 @@ def scheduler(ctx, every: int, once: bool):
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
+
+
+@molisa_harvest.command("consumer")
+@click.argument("stage", type=click.Choice(["gather", "fetch"]))
+def consumer(stage: str):
+    """ckanext-harvest's gather or fetch queue consumer, kept alive.
+
+    redis-py 8 gives every connection a read timeout, and ckanext-harvest's
+    consumer waits on the queue without one of its own: `ckan harvester
+    gather-consumer` exits after a few idle seconds. This runs the same
+    consumer and waits again when the queue was merely idle.
+    """
+    import logging
+
+    import redis
+    from ckanext.harvest import utils
+
+    log = logging.getLogger(__name__)
+    run = utils.gather_consumer if stage == "gather" else utils.fetch_consumer
+    while True:
+        try:
+            run()
+        except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError) as exc:
+            log.debug("%s consumer: %s; waiting on the queue again", stage, exc)
+            continue
