@@ -327,25 +327,9 @@ def client_addr() -> Optional[str]:
     return addr
 
 
-_client_addr = client_addr
-
 
 def _address_allowed(grant: Grant, addr: Optional[str]) -> bool:
-    if not grant.allowed_ips:
-        return True
-    if not addr:
-        return False
-    try:
-        ip = ipaddress.ip_address(addr)
-    except ValueError:
-        return False
-    for net in grant.allowed_ips:
-        try:
-            if ip in ipaddress.ip_network(net, strict=False):
-                return True
-        except ValueError:
-            continue
-    return False
+    return not grant.allowed_ips or bool(addr and _in_networks(addr, grant.allowed_ips))
 
 
 def _consume(grant: Grant) -> Optional[str]:
@@ -413,7 +397,7 @@ def decide(context: dict, pkg: Any, resource_id: Optional[str] = None, *,
         if resource_id and grant.resources and resource_id not in grant.resources:
             refusal = refusal or _deny("not_covered", pkg, grant)
             continue
-        addr = _client_addr()
+        addr = client_addr()
         if not _address_allowed(grant, addr):
             refusal = _deny("address", pkg, grant, addr=addr or "?")
             continue
