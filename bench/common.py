@@ -8,9 +8,8 @@ import random
 import statistics
 import subprocess
 import sys
-import time
 
-import requests
+from ckanext.molisa.tests.webserver import WebServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.path.join(ROOT, ".local")
@@ -86,36 +85,9 @@ def prepare(ini: str, flavour: str) -> None:
                     db + "_datastore"], check=True)
 
 
-class Server:
-    """gunicorn serving one site; a context manager."""
-
-    def __init__(self, ini: str, port: int, workers: int = 1):
-        self.ini, self.port, self.workers = ini, port, workers
-        self.url = f"http://127.0.0.1:{port}"
-
-    def __enter__(self):
-        env = dict(os.environ, CKAN_INI=self.ini)
-        log = open(self.ini + ".log", "w")
-        self.proc = subprocess.Popen(
-            [os.path.join(VENV_BIN, "gunicorn"), "wsgi:application", "--chdir",
-             os.path.join(ROOT, "config"), "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--timeout", "120"],
-            env=env, stdout=log, stderr=log)
-        deadline = time.monotonic() + 120
-        while time.monotonic() < deadline:
-            try:
-                if requests.get(self.url + "/api/3/action/status_show", timeout=5).ok:
-                    return self
-            except requests.ConnectionError:
-                pass
-            if self.proc.poll() is not None:
-                break
-            time.sleep(0.5)
-        raise RuntimeError(f"server for {self.ini} did not start; see {self.ini}.log")
-
-    def __exit__(self, *exc):
-        self.proc.terminate()
-        self.proc.wait(timeout=30)
+def Server(ini: str, port: int, workers: int = 1) -> WebServer:
+    """gunicorn serving one site, a context manager; its log is <ini>.log."""
+    return WebServer(ini, port, workers, worker_timeout=120, log_path=ini + ".log")
 
 
 def percentile(values: list[float], pct: float) -> float:

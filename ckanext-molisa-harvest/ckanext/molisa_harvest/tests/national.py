@@ -32,7 +32,7 @@ import ckan.tests.helpers as helpers
 from ckan import model
 from ckan.common import config
 
-from ckanext.molisa_sharing.tests.browser import WebServer
+from ckanext.molisa.tests.webserver import WebServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")

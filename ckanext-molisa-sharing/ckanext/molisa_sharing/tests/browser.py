@@ -27,19 +27,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
-import tempfile
-import time
 import warnings
 from urllib.parse import urlparse
 
 import pytest
-import requests
 
-# the repository: config/wsgi.py is served from here
-ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
+from ckanext.molisa.tests.webserver import WebServer
+
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
                  "--disable-background-networking"]
@@ -116,66 +110,6 @@ def _save_page(page, item, config) -> None:
 
 
 # ------------------------------------------------------------------ web server
-class WebServer:
-    """gunicorn serving the tests' CKAN configuration."""
-
-    def __init__(self, ini: str, port: int, workers: int = 1):
-        self.ini, self.port, self.workers = ini, port, workers
-        self.url = f"http://127.0.0.1:{port}"
-        self.process: subprocess.Popen | None = None
-        self.log_path: str | None = None
-
-    def log_tail(self, chars: int = 5000) -> str:
-        if not self.log_path or not os.path.exists(self.log_path):
-            return ""
-        with open(self.log_path, encoding="utf-8", errors="replace") as f:
-            return f.read()[-chars:]
-
-    def start(self, timeout: float = 90) -> None:
-        with socket.socket() as probe:
-            probe.settimeout(2)
-            if probe.connect_ex(("127.0.0.1", self.port)) == 0:
-                raise RuntimeError(
-                    f"port {self.port} is taken: another test session, or a server left over?")
-        # the server's output goes to a file: a pipe nobody reads fills up and blocks it
-        fd, self.log_path = tempfile.mkstemp(prefix="molisa-web-server-", suffix=".log")
-        gunicorn = os.path.join(os.path.dirname(sys.executable), "gunicorn")
-        with os.fdopen(fd, "w") as log:
-            self.process = subprocess.Popen(
-                [gunicorn, "wsgi:application", "--chdir", os.path.join(ROOT, "config"),
-                 "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                 "--timeout", "60", "--access-logfile", "-"],
-                env=dict(os.environ, CKAN_INI=self.ini),
-                stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + timeout
-        while True:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"the web server exited ({self.process.returncode}):\n"
-                                   + self.log_tail())
-            try:
-                if requests.get(self.url + "/api/3/action/status_show", timeout=5).ok:
-                    return
-            except requests.RequestException:
-                pass
-            if time.monotonic() > deadline:
-                self.stop()
-                raise RuntimeError(f"the web server did not answer within {timeout}s:\n"
-                                   + self.log_tail())
-            time.sleep(0.25)
-
-    def stop(self) -> None:
-        if self.process is None:
-            return
-        if self.process.poll() is None:
-            self.process.terminate()
-            try:
-                self.process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=10)
-        self.process = None
-
-
 def _site_port(ini: str) -> int:
     from ckan.common import config
     site_url = urlparse(config.get("ckan.site_url") or "")
