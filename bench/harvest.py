@@ -148,14 +148,14 @@ def secs(a, b) -> float | None:
 
 # -- 1. the sector database --------------------------------------------------------
 
-def sector_config(n: int) -> str:
+def sector_config(n: int, prefix: str) -> str:
     views = list(SECTOR_VIEWS)
     slices = -(-n // len(views))
     datasets = []
     for i in range(n):
         view, k = views[i % len(views)], i // len(views)
         datasets.append({
-            "name": f"bench-sector-{i:03d}",
+            "name": f"{prefix}-{i:03d}",
             "query": f"SELECT * FROM {view} WHERE abs(hashtext(ma_tinh))%{slices}={k}",
             "title": f"Bench {view} {k}", "notes": f"Lát {k}/{slices} của {view}.",
             "columns": list(SECTOR_VIEWS[view]), "updated_at": "updated_at"})
@@ -166,7 +166,9 @@ def sector_config(n: int) -> str:
     return json.dumps(conf, ensure_ascii=False, separators=(",", ":"))
 
 
-def bench_sector(ini: str, n: int) -> dict:
+def bench_sector(ini: str, n: int, fetch_counts: list[int], timeout: float) -> dict:
+    """One source of n datasets per fetch-consumer count, each harvested by
+    the portal's own consumers; the last one harvested again unchanged."""
     subprocess.run(["bash", os.path.join(common.ROOT, "scripts", "sector_sample_db.sh")],
                    check=True, stdout=subprocess.DEVNULL)
     passfile = os.path.join(common.LOCAL, "sector-pgpass")
@@ -175,105 +177,200 @@ def bench_sector(ini: str, n: int) -> dict:
                 f"{os.environ.get('MOLISA_SECTOR_RO_PASSWORD', 'sector_ro')}\n")
     url = (f"postgresql://sector_ro@127.0.0.1:{common.PG_PORT}/molisa_sector_sample"
            f"?passfile={passfile}")
-    conf = sector_config(n)
-    path = os.path.join(common.LOCAL, "bench-harvest-sector.json")
-    with open(path, "w", encoding="utf-8") as f:
-        f.write(conf)
-    size = len(conf.encode())
-    say(f"sector: source of {n} datasets (config {size / 1024:.1f} KB), first run ...")
-    out = {"datasets": n, "config_bytes": size, "runs": []}
-    for label in ("full", "unchanged"):
-        started = time.monotonic()
-        text = ckan(ini, "molisa-harvest", "sector-source", "bench-sector", url, path,
-                    "--owner-org", "cuc-bao-tro-xa-hoi", "--run")
-        wall = time.monotonic() - started
-        s = job_stats("target-molisa", "bench-sector")
-        report = text.strip().splitlines()[-1]
-        run = {"run": label, "cli_wall_s": wall, "report": report, "objects": s["objects"],
-               "complete": s["complete"], "errors": s["errors"],
-               "gather_s": secs(s["created"], s["gather_finished"]),
-               "job_s": secs(s["created"], s["last_import"] or s["gather_finished"]),
-               "fetch_avg_ms": s["fetch_avg_s"] * 1000, "import_avg_ms": s["import_avg_s"] * 1000}
-        if label == "full":
-            run["datasets_per_s"] = s["complete"] / run["job_s"] if run["job_s"] else None
-        say(f"sector {label}: {report}; job {run['job_s']:.2f}s "
-            f"(gather {run['gather_s']:.2f}s), CLI wall {wall:.1f}s")
-        out["runs"].append(run)
+    out = {"datasets": n, "runs": []}
+    for fetchers in fetch_counts:
+        source = f"bench-sector-f{fetchers}"
+        conf = sector_config(n, source)
+        path = os.path.join(common.LOCAL, f"{source}.json")
+        with open(path, "w", encoding="utf-8") as f:
+            f.write(conf)
+        out["config_bytes"] = len(conf.encode())
+        ckan(ini, "molisa-harvest", "sector-source", source, url, path,
+             "--owner-org", "cuc-bao-tro-xa-hoi")
+        labels = ["full"] + (["unchanged"] if fetchers == fetch_counts[-1] else [])
+        for label in labels:
+            say(f"sector: {n} datasets ({out['config_bytes'] / 1024:.1f} KB of config),"
+                f" {label} run, {fetchers} fetch consumer(s) ...")
+            run = harvest_run("target-molisa", ini, source, "molisa", fetchers, timeout)
+            run.update(run=label, fetch_consumers=fetchers)
+            out["runs"].append(run)
     return out
 
 
 # -- 2. a CKAN portal ----------------------------------------------------------------
 
 def vm(pid: int, key: str) -> int:
-    with open(f"/proc/{pid}/status") as f:
-        for line in f:
-            if line.startswith(key + ":"):
-                return int(line.split()[1])          # kB
+    try:
+        with open(f"/proc/{pid}/status") as f:
+            for line in f:
+                if line.startswith(key + ":"):
+                    return int(line.split()[1])          # kB
+    except FileNotFoundError:
+        pass
     return 0
 
 
-def bench_ckan(name: str, ini: str, source_type: str, source_url: str, expected: int,
-               timeout: float) -> dict:
-    source = f"bench-{source_type.replace('_', '-')}"
-    config = json.dumps({"default_unit": "van-phong-bo"}) if source_type == "molisa_ckan" else ""
-    owner = "van-phong-bo" if name == "target-molisa" else "bench-harvest-unit"
-    if name == "target-stock":
-        subprocess.run([common.VENV_BIN + "/python", "-c", _STOCK_ORG, ini], check=True)
-    args = ["harvester", "source", "create", source, source_url, source_type, source, "true",
-            owner, "MANUAL"] + ([config] if config else [])
-    ckan(ini, *args)
-    ckan(ini, "harvester", "purge-queues")
-    logs, procs = {}, {}
-    for kind in ("gather", "fetch"):
-        logs[kind] = open(f"{ini}.{kind}-consumer.log", "w")
-        procs[kind] = subprocess.Popen([sys.executable, "-c", _CONSUMER, ini, f"{kind}-consumer"],
-                                       stdin=subprocess.DEVNULL, stdout=logs[kind],
-                                       stderr=subprocess.STDOUT)
-    try:
-        time.sleep(8)                                   # consumers loaded and listening
-        idle_rss = vm(procs["fetch"].pid, "VmRSS")
-        say(f"{name}: {source_type} job on {expected} remote datasets "
-            f"(fetch consumer idle RSS {idle_rss / 1024:.0f} MB) ...")
-        ckan(ini, "harvester", "job", source)
-        deadline, last_print = time.monotonic() + timeout, 0.0
-        while True:
-            s = job_stats(name, source)
-            done = s["complete"] + s["errors"]
-            if s["gather_finished"] and done >= s["objects"]:
-                break
-            for kind, p in procs.items():
-                if p.poll() is not None:
-                    raise RuntimeError(f"{kind} consumer died; see {logs[kind].name}")
-            if time.monotonic() > deadline:
-                say(f"{name}: TIMEOUT after {timeout:.0f}s with {done}/{s['objects']} objects")
-                break
-            if time.monotonic() - last_print > 30:
-                last_print = time.monotonic()
-                say(f"{name}: {done}/{s['objects']} imported"
-                    + ("" if s["gather_finished"] else " (gathering)"))
-            time.sleep(1)
-        peak = {k: vm(p.pid, "VmHWM") for k, p in procs.items()}
-    finally:
-        for kind, p in procs.items():
+class Consumers:
+    """A gather consumer and N fetch consumers on a target's Redis db: the
+    portal's (``ckan molisa-harvest consumer gather|fetch``) or stock
+    ckanext-harvest's (``ckan harvester gather-consumer|fetch-consumer``)."""
+
+    def __init__(self, ini: str, kind: str, fetchers: int, gather: bool = True):
+        self.ini, self.kind = ini, kind
+        self.procs: list[tuple[str, subprocess.Popen]] = []
+        self.logs = []
+        stages = (["gather"] if gather else []) + ["fetch"] * fetchers
+        for i, stage in enumerate(stages):
+            log = open(f"{ini}.{stage}-{i}-consumer.log", "w")
+            if kind == "molisa":
+                cmd = [CKAN, "-c", ini, "molisa-harvest", "consumer", stage]
+            else:
+                cmd = [sys.executable, "-c", _CONSUMER, ini, f"{stage}-consumer"]
+            self.procs.append((stage, subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=log,
+                                                       stderr=subprocess.STDOUT)))
+            self.logs.append(log)
+        time.sleep(8)                                   # loaded and listening
+
+    def rss_kb(self, stage: str, key: str = "VmRSS") -> list[int]:
+        return [vm(p.pid, key) for s, p in self.procs if s == stage]
+
+    def check(self) -> None:
+        for (stage, p), log in zip(self.procs, self.logs):
+            if p.poll() is not None:
+                raise RuntimeError(f"{stage} consumer died; see {log.name}")
+
+    def stop(self) -> None:
+        for _, p in self.procs:
             p.terminate()
+        for (_, p), log in zip(self.procs, self.logs):
             try:
                 p.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 p.kill()
-            logs[kind].close()
-    ckan(ini, "harvester", "run")                      # marks the job finished
-    job_s = secs(s["created"], s["last_import"])
-    out = {"source_type": source_type, "remote_datasets": expected, "objects": s["objects"],
+            log.close()
+
+
+def harvest_run(name: str, ini: str, source: str, kind: str, fetchers: int,
+                timeout: float) -> dict:
+    """One job of ``source`` through real consumers, from its creation to
+    its last import; then ``harvest_jobs_run`` marks it finished."""
+    ckan(ini, "harvester", "purge-queues")
+    consumers = Consumers(ini, kind, fetchers)
+    try:
+        idle = max(consumers.rss_kb("fetch"))
+        ckan(ini, "harvester", "job", source)
+        s = wait_job(name, source, consumers, timeout)
+        peak = {stage: max(consumers.rss_kb(stage, "VmHWM")) for stage in ("gather", "fetch")}
+    finally:
+        consumers.stop()
+    ckan(ini, "harvester", "run")                      # marks the job finished (and commits)
+    job_s = secs(s["created"], s["last_import"] or s["gather_finished"])
+    out = {"consumers": kind, "fetch_consumers": fetchers, "objects": s["objects"],
            "complete": s["complete"], "errors": s["errors"],
            "gather_s": secs(s["created"], s["gather_finished"]), "job_s": job_s,
-           "datasets_per_s": s["complete"] / job_s if job_s else None,
+           "datasets_per_s": s["complete"] / job_s if job_s and s["complete"] else None,
            "import_avg_ms": s["import_avg_s"] * 1000, "fetch_avg_ms": s["fetch_avg_s"] * 1000,
-           "fetch_consumer_idle_rss_mb": idle_rss / 1024,
+           "fetch_consumer_idle_rss_mb": idle / 1024,
            "fetch_consumer_peak_rss_mb": peak["fetch"] / 1024,
            "gather_consumer_peak_rss_mb": peak["gather"] / 1024}
-    say(f"{name}: {s['complete']} imported, {s['errors']} errors in {job_s:.1f}s "
-        f"= {out['datasets_per_s']:.1f} datasets/s (gather {out['gather_s']:.1f}s); "
-        f"fetch consumer peak RSS {out['fetch_consumer_peak_rss_mb']:.0f} MB")
+    say(f"{name}/{source}: {s['complete']} imported, {s['errors']} errors in {job_s:.1f}s"
+        + (f" = {out['datasets_per_s']:.1f} datasets/s" if out["datasets_per_s"] else "")
+        + f" (gather {out['gather_s']:.1f}s, import {out['import_avg_ms']:.0f} ms each);"
+        f" fetch consumer peak RSS {out['fetch_consumer_peak_rss_mb']:.0f} MB")
+    return out
+
+
+def wait_job(name: str, source: str, consumers: Consumers, timeout: float,
+             gather_only: bool = False) -> dict:
+    deadline, last_print = time.monotonic() + timeout, 0.0
+    while True:
+        s = job_stats(name, source)
+        done = s["complete"] + s["errors"]
+        if s["gather_finished"] and (gather_only or done >= s["objects"]):
+            return s
+        consumers.check()
+        if time.monotonic() > deadline:
+            say(f"{name}: TIMEOUT after {timeout:.0f}s with {done}/{s['objects']} objects")
+            return s
+        if time.monotonic() - last_print > 30:
+            last_print = time.monotonic()
+            say(f"{name}: {done}/{s['objects']} imported"
+                + ("" if s["gather_finished"] else " (gathering)"))
+        time.sleep(1)
+
+
+def ckan_source(name: str, ini: str, source_type: str, source_url: str, unit: str) -> str:
+    """A harvest source of the national site's datasets of one unit."""
+    source = f"bench-{source_type.replace('_', '-')}-{unit}"
+    config = {"organizations_filter_include": [unit]}
+    if source_type == "molisa_ckan":
+        config["default_unit"] = "van-phong-bo"
+    owner = "van-phong-bo" if name == "target-molisa" else "bench-harvest-unit"
+    if name == "target-stock":
+        subprocess.run([common.VENV_BIN + "/python", "-c", _STOCK_ORG, ini], check=True)
+    ckan(ini, "harvester", "source", "create", source, source_url, source_type, source, "true",
+         owner, "MANUAL", json.dumps(config))
+    return source
+
+
+def bench_ckan(name: str, ini: str, source_type: str, source_url: str, expected: int,
+               kind: str, fetchers: int, timeout: float) -> dict:
+    say(f"fresh site {name} ...")
+    prepare_site(name, ini, fresh=True)
+    if name == "target-molisa":
+        ckan(ini, "molisa", "seed-units")
+    source = ckan_source(name, ini, source_type, source_url, "bench-unit")
+    say(f"{name}: {source_type} job on {expected} remote datasets, {kind} consumers"
+        f" with {fetchers} fetch consumer(s) ...")
+    out = harvest_run(name, ini, source, kind, fetchers, timeout)
+    out.update(source_type=source_type, remote_datasets=expected)
+    return out
+
+
+def bench_memory(name: str, ini: str, source_type: str, kind: str, source_url: str, n: int,
+                 import_s: float, timeout: float) -> dict:
+    """A source of n datasets: the gather consumer's peak RSS over the whole
+    gather, then the fetch consumers' RSS sampled while they import for
+    import_s seconds (the rest is purged)."""
+    say(f"fresh site {name} ...")
+    prepare_site(name, ini, fresh=True)
+    if name == "target-molisa":
+        ckan(ini, "molisa", "seed-units")
+    source = ckan_source(name, ini, source_type, source_url, "bench-large")
+    ckan(ini, "harvester", "purge-queues")
+    out: dict = {"source_type": source_type, "remote_datasets": n}
+    gather = Consumers(ini, kind, 0)
+    try:
+        idle = gather.rss_kb("gather")[0]
+        say(f"{name}: gathering {n} datasets ({source_type}, gather consumer idle RSS"
+            f" {idle / 1024:.0f} MB) ...")
+        ckan(ini, "harvester", "job", source)
+        s = wait_job(name, source, gather, timeout, gather_only=True)
+        out.update(objects=s["objects"], gather_s=secs(s["created"], s["gather_finished"]),
+                   gather_consumer_idle_rss_mb=idle / 1024,
+                   gather_consumer_peak_rss_mb=gather.rss_kb("gather", "VmHWM")[0] / 1024)
+    finally:
+        gather.stop()
+    say(f"{name}: {out['objects']} objects gathered in {out['gather_s']:.0f}s; gather consumer"
+        f" peak RSS {out['gather_consumer_peak_rss_mb']:.0f} MB")
+    if import_s:
+        fetch = Consumers(ini, kind, 2, gather=False)
+        samples = []
+        try:
+            started = time.monotonic()
+            while time.monotonic() - started < import_s:
+                fetch.check()
+                s = job_stats(name, source)
+                samples.append({"t_s": round(time.monotonic() - started),
+                                 "imported": s["complete"] + s["errors"],
+                                 "rss_mb": [round(k / 1024) for k in fetch.rss_kb("fetch")]})
+                time.sleep(30)
+            out["fetch_consumer_peak_rss_mb"] = max(fetch.rss_kb("fetch", "VmHWM")) / 1024
+        finally:
+            fetch.stop()
+        out["fetch_samples"] = samples
+        say(f"{name}: import samples {samples}")
+    ckan(ini, "harvester", "purge-queues")
     return out
 
 
@@ -311,12 +408,13 @@ with app._wsgi_app.test_request_context():
 """
 
 
-def national_count() -> int:
+def national_count(unit: str) -> int:
     try:
         with psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, user="ckan", password="ckan",
                               dbname=SITES["national"][0]) as conn, conn.cursor() as cur:
-            cur.execute("SELECT count(*) FROM package WHERE state = 'active' AND type = 'dataset'"
-                        " AND name LIKE 'bench-%%'")
+            cur.execute("SELECT count(*) FROM package p JOIN \"group\" g ON g.id = p.owner_org"
+                        " WHERE p.state = 'active' AND p.type = 'dataset' AND g.name = %s",
+                        (unit,))
             return cur.fetchone()[0]
     except psycopg2.Error:
         return 0
@@ -325,10 +423,17 @@ def national_count() -> int:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--sector-datasets", type=int, default=100)
+    parser.add_argument("--sector-fetchers", default="1,2",
+                        help="fetch consumer counts for the sector runs")
     parser.add_argument("--ckan-datasets", type=int, default=5000)
-    parser.add_argument("--timeout", type=float, default=900, help="per CKAN harvest, seconds")
+    parser.add_argument("--ckan-fetchers", default="1,2",
+                        help="fetch consumer counts for both CKAN harvesters")
+    parser.add_argument("--memory-datasets", type=int, default=50000)
+    parser.add_argument("--memory-import-s", type=float, default=300)
+    parser.add_argument("--timeout", type=float, default=1800, help="per harvest job, seconds")
     parser.add_argument("--skip-sector", action="store_true")
     parser.add_argument("--skip-ckan", action="store_true")
+    parser.add_argument("--skip-memory", action="store_true")
     args = parser.parse_args()
     t0 = time.monotonic()
     subprocess.run(["bash", os.path.join(common.ROOT, "scripts", "services.sh"), "start"],
@@ -336,55 +441,79 @@ def main() -> None:
     results: dict = {"date": datetime.date.today().isoformat(), "cpus": os.cpu_count(),
                      "redis_dbs": {n: s[3] for n, s in SITES.items()}}
     inis = {name: site_ini(name) for name in SITES}
-    for name in ("target-molisa", "target-stock"):
-        say(f"fresh site {name} ({SITES[name][0]}) ...")
-        prepare_site(name, inis[name], fresh=True)
-    ckan(inis["target-molisa"], "molisa", "seed-units")
 
     if not args.skip_sector:
-        results["sector"] = bench_sector(inis["target-molisa"], args.sector_datasets)
+        say("fresh site target-molisa ...")
+        prepare_site("target-molisa", inis["target-molisa"], fresh=True)
+        ckan(inis["target-molisa"], "molisa", "seed-units")
+        results["sector"] = bench_sector(inis["target-molisa"], args.sector_datasets,
+                                         [int(x) for x in args.sector_fetchers.split(",")],
+                                         args.timeout)
 
-    if not args.skip_ckan:
-        n = args.ckan_datasets
-        prepare_site("national", inis["national"], fresh=national_count() > n)
-        if national_count() < n:
-            say(f"national: loading {n} datasets (bench/load.py) ...")
-            with open(inis["national"] + ".load.log", "w") as log:
-                subprocess.run([sys.executable, os.path.join(common.ROOT, "bench", "load.py"),
-                                inis["national"], "stock", str(n)], check=True, stderr=log)
-        else:
-            say(f"national: {national_count()} datasets already there")
-        results["ckan"] = {"remote_datasets": n}
+    if not (args.skip_ckan and args.skip_memory):
+        prepare_site("national", inis["national"], fresh=False)
+        wanted = {"bench-unit": 0 if args.skip_ckan else args.ckan_datasets,
+                  "bench-large": 0 if args.skip_memory else args.memory_datasets}
+        for unit, n in wanted.items():
+            if n and national_count(unit) < n:
+                say(f"national: loading {n} datasets into {unit} (bench/load.py) ...")
+                with open(inis["national"] + f".load-{unit}.log", "w") as log:
+                    subprocess.run([sys.executable, os.path.join(common.ROOT, "bench", "load.py"),
+                                    inis["national"], "stock", str(n), unit],
+                                   check=True, stderr=log)
         with common.Server(inis["national"], NATIONAL_PORT, workers=2) as national:
-            for name, source_type in (("target-molisa", "molisa_ckan"), ("target-stock", "ckan")):
-                results["ckan"][name] = bench_ckan(name, inis[name], source_type, national.url,
-                                                   n, args.timeout)
-        ours, stock = results["ckan"]["target-molisa"], results["ckan"]["target-stock"]
-        if ours["datasets_per_s"] and stock["datasets_per_s"]:
-            results["ckan"]["ratio_ours_stock"] = ours["datasets_per_s"] / stock["datasets_per_s"]
+            if not args.skip_ckan:
+                runs = results["ckan"] = {"remote_datasets": args.ckan_datasets, "runs": []}
+                for fetchers in [int(x) for x in args.ckan_fetchers.split(",")]:
+                    for name, source_type, kind in (("target-molisa", "molisa_ckan", "molisa"),
+                                                    ("target-stock", "ckan", "stock")):
+                        runs["runs"].append(bench_ckan(
+                            name, inis[name], source_type, national.url, args.ckan_datasets,
+                            kind, fetchers, args.timeout))
+            if not args.skip_memory:
+                results["memory"] = [
+                    bench_memory(name, inis[name], source_type, kind, national.url,
+                                 args.memory_datasets, import_s, args.timeout)
+                    for name, source_type, kind, import_s in (
+                        ("target-molisa", "molisa_ckan", "molisa", args.memory_import_s),
+                        ("target-stock", "ckan", "stock", 0))]
     results["run_s"] = time.monotonic() - t0
 
     print()
     if "sector" in results:
         r = results["sector"]
-        full, again = r["runs"]
         print(f"Sector database, {r['datasets']} datasets (config {r['config_bytes']} bytes)")
-        print(f"  full harvest   {full['job_s']:7.2f} s  {full['datasets_per_s']:7.1f} datasets/s"
-              f"  (gather {full['gather_s']:.2f} s, fetch {full['fetch_avg_ms']:.0f} ms,"
-              f" import {full['import_avg_ms']:.0f} ms per dataset; errors {full['errors']})")
-        print(f"  unchanged rerun {again['job_s']:6.2f} s  ({again['objects']} objects)")
+        for x in r["runs"]:
+            print(f"  {x['run']:9} {x['fetch_consumers']} fetch: {x['job_s']:7.2f} s"
+                  + (f"  {x['datasets_per_s']:6.1f} datasets/s" if x["datasets_per_s"] else "")
+                  + f"  (objects {x['objects']}, errors {x['errors']}, gather {x['gather_s']:.2f} s,"
+                  f" fetch {x['fetch_avg_ms']:.0f} ms, import {x['import_avg_ms']:.0f} ms each)")
     if "ckan" in results:
         r = results["ckan"]
         print(f"\nCKAN source, {r['remote_datasets']} datasets")
-        print(f"{'target':15} {'type':12} {'imported':>8} {'err':>4} {'job s':>7} {'ds/s':>6} "
-              f"{'gather s':>8} {'import ms':>9} {'fetch RSS MB':>12}")
-        for name in ("target-molisa", "target-stock"):
-            x = r[name]
-            print(f"{name:15} {x['source_type']:12} {x['complete']:8} {x['errors']:4} "
-                  f"{x['job_s']:7.1f} {x['datasets_per_s']:6.1f} {x['gather_s']:8.1f} "
-                  f"{x['import_avg_ms']:9.1f} {x['fetch_consumer_peak_rss_mb']:12.0f}")
-        if "ratio_ours_stock" in r:
-            print(f"ratio ours/stock (throughput): {r['ratio_ours_stock']:.2f}")
+        print(f"{'target':14} {'type':12} {'fetch':>5} {'imported':>8} {'err':>4} {'job s':>7} "
+              f"{'ds/s':>6} {'gather s':>8} {'import ms':>9} {'fetch RSS MB':>12}")
+        for x in r["runs"]:
+            name = "target-molisa" if x["consumers"] == "molisa" else "target-stock"
+            print(f"{name:14} {x['source_type']:12} {x['fetch_consumers']:5} {x['complete']:8} "
+                  f"{x['errors']:4} {x['job_s']:7.1f} {x['datasets_per_s'] or 0:6.1f} "
+                  f"{x['gather_s']:8.1f} {x['import_avg_ms']:9.1f} "
+                  f"{x['fetch_consumer_peak_rss_mb']:12.0f}")
+        for fetchers in sorted({x["fetch_consumers"] for x in r["runs"]}):
+            pair = {x["consumers"]: x["datasets_per_s"] for x in r["runs"]
+                    if x["fetch_consumers"] == fetchers}
+            if pair.get("molisa") and pair.get("stock"):
+                r[f"ratio_{fetchers}_fetch"] = pair["molisa"] / pair["stock"]
+                print(f"ratio ours/stock with {fetchers} fetch consumer(s): "
+                      f"{r[f'ratio_{fetchers}_fetch']:.2f}")
+    for x in results.get("memory", []):
+        print(f"\nMemory, {x['source_type']} source of {x['remote_datasets']} datasets: "
+              f"{x['objects']} objects gathered in {x['gather_s']:.0f} s, gather consumer RSS "
+              f"{x['gather_consumer_idle_rss_mb']:.0f} MB idle, "
+              f"{x['gather_consumer_peak_rss_mb']:.0f} MB peak")
+        for sample in x.get("fetch_samples", []):
+            print(f"  after {sample['t_s']:4} s: {sample['imported']:6} imported,"
+                  f" fetch consumers' RSS {sample['rss_mb']} MB")
     print(f"\nrun time {results['run_s'] / 60:.1f} min")
     os.makedirs(os.path.join(common.ROOT, "bench", "results"), exist_ok=True)
     with open(os.path.join(common.ROOT, "bench", "results", "harvest.json"), "w") as f:

@@ -1,11 +1,13 @@
 """Loads N synthetic datasets into one benchmark site, in-process through
 CKAN's actions (package_create), with Solr commits deferred to the end.
 
-    .venv/bin/python bench/load.py INI FLAVOUR N      (FLAVOUR: molisa | stock)
+    .venv/bin/python bench/load.py INI FLAVOUR N [UNIT]   (FLAVOUR: molisa | stock)
+
+N datasets in the unit (organization) UNIT, default ``bench-unit``; datasets
+already there count, so a second run adds only what is missing.
 """
 from __future__ import annotations
 
-import json
 import os
 import sys
 import time
@@ -30,7 +32,7 @@ FREQUENCIES = ("monthly", "quarterly", "annual", "irregular")
 FORMATS = ("CSV", "XLSX", "JSON", "PDF")
 
 
-def synthetic(i: int, r, flavour: str, org_id: str) -> dict:
+def synthetic(i: int, r, flavour: str, org_id: str, prefix: str = "bench") -> dict:
     k = r.randrange(len(WORDS_VI))
     year = r.randrange(2015, 2026)
     province = r.sample(PROVINCES, r.randrange(1, 4))
@@ -45,7 +47,7 @@ def synthetic(i: int, r, flavour: str, org_id: str) -> dict:
         "temporal_end": f"{year}-12-31",
     }
     data = {
-        "name": f"bench-{i:06d}",
+        "name": f"{prefix}-{i:06d}",
         "title": f"{WORDS_VI[k].capitalize()} theo tỉnh, năm {year} ({i})",
         "notes": f"Số liệu {WORDS_VI[k]} và {WORDS_VI[r.randrange(len(WORDS_VI))]} năm {year}.",
         "owner_org": org_id,
@@ -64,7 +66,7 @@ def synthetic(i: int, r, flavour: str, org_id: str) -> dict:
     return data
 
 
-def main(ini: str, flavour: str, n: int) -> None:
+def main(ini: str, flavour: str, n: int, unit: str = "bench-unit") -> None:
     from ckan.cli import load_config
     from ckan.common import config
     from ckan.config.middleware import make_app
@@ -77,21 +79,23 @@ def main(ini: str, flavour: str, n: int) -> None:
         config["ckan.search.solr_commit"] = False
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
         ctx = lambda: {"user": site_user["name"], "ignore_auth": True}  # noqa: E731
-        existing = tk.get_action("package_search")(ctx(), {"q": "name:bench-*", "rows": 0})["count"]
+        prefix = "bench" if unit == "bench-unit" else unit
+        existing = tk.get_action("package_search")(
+            ctx(), {"q": f"name:{prefix}-*", "fq": f"organization:{unit}", "rows": 0})["count"]
         if existing >= n:
             print(f"{flavour}: {existing} datasets already there")
             return
         try:
-            org = tk.get_action("organization_show")(ctx(), {"id": "bench-unit"})
+            org = tk.get_action("organization_show")(ctx(), {"id": unit})
         except tk.ObjectNotFound:
-            org_data = {"name": "bench-unit", "title": "Đơn vị thử tải"}
+            org_data = {"name": unit, "title": f"Đơn vị thử tải ({unit})"}
             if flavour == "molisa":
                 org_data["unit_type"] = "department"
             org = tk.get_action("organization_create")(ctx(), org_data)
         r = rng()
         started = time.monotonic()
         for i in range(n):
-            data = synthetic(i, r, flavour, org["id"])
+            data = synthetic(i, r, flavour, org["id"], prefix)
             if i < existing:
                 continue
             tk.get_action("package_create")(ctx(), data)
@@ -103,4 +107,4 @@ def main(ini: str, flavour: str, n: int) -> None:
 
 
 if __name__ == "__main__":
-    main(sys.argv[1], sys.argv[2], int(sys.argv[3]))
+    main(sys.argv[1], sys.argv[2], int(sys.argv[3]), *sys.argv[4:5])

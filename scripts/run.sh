@@ -101,13 +101,15 @@ else
     nohup "$CKAN" -c "$ini" molisa-sharing sweep --every 600 > "$LOGS/sharing-sweep.log" 2>&1 &
     echo $! > "$RUN/sharing-sweep.pid"
 fi
-for consumer in gather fetch; do
-    if pid_alive "$RUN/harvest-$consumer.pid"; then
-        info "harvest $consumer consumer already running"
+# one gather consumer, MOLISA_HARVEST_FETCH_CONSUMERS fetch consumers (default 2)
+fetchers="${MOLISA_HARVEST_FETCH_CONSUMERS:-2}"
+for name in gather $(seq -f "fetch-%g" 1 "$fetchers"); do
+    if pid_alive "$RUN/harvest-$name.pid"; then
+        info "harvest $name consumer already running"
     else
-        step "Starting the harvest $consumer consumer"
-        nohup "$CKAN" -c "$ini" molisa-harvest consumer "$consumer" > "$LOGS/harvest-$consumer.log" 2>&1 &
-        echo $! > "$RUN/harvest-$consumer.pid"
+        step "Starting the harvest $name consumer"
+        nohup "$CKAN" -c "$ini" molisa-harvest consumer "${name%%-*}" > "$LOGS/harvest-$name.log" 2>&1 &
+        echo $! > "$RUN/harvest-$name.pid"
     fi
 done
 if pid_alive "$RUN/harvest-scheduler.pid"; then

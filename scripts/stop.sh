@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # `make stop`: stops what `make run` and `make test` started.
 source "$(dirname "$0")/common.sh"
-for name in web worker audit-shipper sharing-sweep harvest-scheduler harvest-gather harvest-fetch; do
+harvest=$(cd "$RUN" 2>/dev/null && ls harvest-*.pid 2>/dev/null | sed 's/\.pid$//')
+for name in web worker audit-shipper sharing-sweep $harvest; do
     if pid_alive "$RUN/$name.pid"; then
         step "Stopping $name"
         pid="$(cat "$RUN/$name.pid")"

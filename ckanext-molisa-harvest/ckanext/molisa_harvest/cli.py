@@ -88,13 +88,21 @@ def consumer(stage: str):
     consumer waits on the queue without one of its own: `ckan harvester
     gather-consumer` exits after a few idle seconds. This runs the same
     consumer and waits again when the queue was merely idle.
+
+    The fetch consumer leaves Solr commits to Solr's automatic soft commit
+    (see ckanext.molisa_harvest.defer_solr_commits). Several fetch consumers
+    may run side by side.
     """
     import logging
 
     import redis
     from ckanext.harvest import utils
 
+    from . import indexing
+
     log = logging.getLogger(__name__)
+    if stage == "fetch":
+        indexing.defer_commits()
     run = utils.gather_consumer if stage == "gather" else utils.fetch_consumer
     while True:
         try:

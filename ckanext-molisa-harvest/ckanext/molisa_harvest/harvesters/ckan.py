@@ -16,10 +16,12 @@ Source config (JSON), besides the stock harvester's options
 """
 from __future__ import annotations
 
+import datetime
 import json
 import logging
 import time
-from typing import Any, Optional
+import uuid
+from typing import Iterator, Optional
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -27,12 +29,15 @@ import sqlalchemy as sa
 from ckan import model
 import ckan.plugins.toolkit as tk
 
-from ckanext.harvest.harvesters.ckanharvester import CKANHarvester, ContentFetchError
+from ckanext.harvest.harvesters.ckanharvester import (CKANHarvester, ContentFetchError,
+                                                      SearchError)
 from ckanext.harvest.model import HarvestObject, HarvestObjectExtra
 
 from ckanext.molisa_harvest import connections, mapping
 
 log = logging.getLogger(__name__)
+
+PAGE_ROWS = 100     # datasets per remote search page, as the stock harvester asks
 
 
 class MolisaCKANHarvester(CKANHarvester):
@@ -63,23 +68,101 @@ class MolisaCKANHarvester(CKANHarvester):
 
     # -- gather: the remote catalogue, and what disappeared from it ---------------
     def gather_stage(self, harvest_job):
+        """The stock gather (everything, or only what changed since the last
+        error-free run; the same filters), streamed: each page of the remote
+        search becomes harvest objects before the next page is read, so
+        memory does not grow with the size of the source. Then a withdrawal
+        object for each dataset the source no longer lists."""
         started = time.monotonic()
         source = harvest_job.source
         self._set_config(source.config)
+        base_url = source.url.rstrip("/")
         error = None
-        object_ids: list[str] = []
+        object_ids: list[str] | None = []
         try:
-            object_ids = list(super().gather_stage(harvest_job) or [])
-            remote_ids = self._remote_ids(source.url.rstrip("/"))
-            if remote_ids is not None:
-                object_ids += self._withdrawals(remote_ids, harvest_job)
+            object_ids = self._gather_changed(harvest_job, base_url)
+            if object_ids is not None:
+                remote_ids = self._remote_ids(base_url)
+                if remote_ids is not None:
+                    object_ids += self._withdrawals(remote_ids, harvest_job)
         except Exception as e:  # logged, then as the stock harvester would
             error = f"{type(e).__name__}: {e}"
             raise
         finally:
             connections.record("harvest_gather", source, started=started, error=error,
-                               objects=len(object_ids), job_id=harvest_job.id)
+                               objects=len(object_ids or []), job_id=harvest_job.id)
         return object_ids
+
+    def _gather_changed(self, harvest_job, base_url: str) -> list[str] | None:
+        fq_terms = _required(self._fq_terms())
+        seen: set[str] = set()
+        object_ids: list[str] = []
+        last = self.last_error_free_job(harvest_job)
+        if last and not self.config.get("force_all", False):
+            since = (last.gather_started - datetime.timedelta(hours=1)).isoformat()
+            try:
+                self._objects_from(self._pages(base_url, fq_terms + [
+                    f"metadata_modified:[{since}Z TO *]"]), harvest_job, seen, object_ids)
+                return object_ids
+            except SearchError as e:
+                log.info("Searching for datasets changed since last time gave an error: %s", e)
+        try:
+            self._objects_from(self._pages(base_url, fq_terms), harvest_job, seen, object_ids)
+        except SearchError as e:
+            # nothing of a failed gather stays behind to be fetched
+            model.Session.rollback()
+            model.Session.query(HarvestObject).filter(
+                HarvestObject.harvest_job_id == harvest_job.id).delete(synchronize_session=False)
+            model.Session.commit()
+            self._save_gather_error(f"Unable to search remote CKAN for datasets: {e}"
+                                    f" url: {base_url} terms: {fq_terms}", harvest_job)
+            return None
+        if not object_ids:
+            self._save_gather_error(f"No datasets found at CKAN: {base_url}", harvest_job)
+        return object_ids
+
+    @staticmethod
+    def _objects_from(pages, harvest_job, seen: set[str], object_ids: list[str]) -> None:
+        """One harvest object per remote dataset (a dataset seen on an
+        earlier page, moved while paging, is skipped), committed page by page."""
+        for page in pages:
+            for pkg in page:
+                if pkg["id"] in seen:
+                    continue
+                seen.add(pkg["id"])
+                obj = HarvestObject(id=str(uuid.uuid4()), guid=pkg["id"], job=harvest_job,
+                                    source=harvest_job.source, content=json.dumps(pkg))
+                model.Session.add(obj)
+                object_ids.append(obj.id)
+            model.Session.commit()   # the page's objects expire: only their ids stay
+
+    def _pages(self, base_url: str, fq_terms: list[str]) -> Iterator[list[dict]]:
+        """The remote ``package_search``, one page of datasets at a time
+        (sorted by id, as the stock harvester pages)."""
+        params = {"rows": PAGE_ROWS, "start": 0, "sort": "id asc"}
+        if fq_terms:
+            params["fq"] = " ".join(fq_terms)
+        previous = None
+        while True:
+            url = f"{base_url}{self._get_search_api_offset()}?{urlencode(params)}"
+            try:
+                content = self._get_content(url)
+            except ContentFetchError as e:
+                raise SearchError(f"Error sending request to search remote CKAN instance"
+                                  f" {base_url} using URL {url!r}. Error: {e}") from e
+            if previous is not None and content == previous:
+                raise SearchError(f"The paging doesn't seem to work. URL: {url}")
+            previous = content
+            try:
+                page = json.loads(content)["result"]["results"]
+            except (ValueError, KeyError, TypeError) as e:
+                raise SearchError(f"Response from remote CKAN was not a search result:"
+                                  f" {content[:200]!r}") from e
+            page = [p for p in page if isinstance(p, dict) and p.get("id")]
+            if not page:
+                return
+            yield page
+            params["start"] += PAGE_ROWS
 
     def _fq_terms(self) -> list[str]:
         """The stock harvester's organization and group filters."""
@@ -97,12 +180,6 @@ class MolisaCKANHarvester(CKANHarvester):
         else:
             terms.extend(f"-groups:{g}" for g in exclude)
         return terms
-
-    def _search_for_datasets(self, remote_ckan_base_url, fq_terms=None):
-        """The stock search, with each term required: the remote CKAN adds
-        its own required clauses to ``fq``, and an unbracketed
-        ``organization:a OR organization:b`` beside them filters nothing."""
-        return super()._search_for_datasets(remote_ckan_base_url, _required(fq_terms))
 
     def _remote_ids(self, base_url: str) -> Optional[set[str]]:
         """Every dataset id the source lists now (only ids, paged), or None

@@ -7,9 +7,9 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
-from ckanext.harvest.model import HarvestSource
+from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from .. import connections, health
+from .. import connections, health, indexing
 from . import dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
@@ -77,8 +77,28 @@ def molisa_harvest_source_run_now(context, data_dict):
     return {"id": job["id"], "status": job["status"], "created": job["created"]}
 
 
+@tk.chained_action
+def harvest_jobs_run(original_action, context, data_dict):
+    """ckanext-harvest's ``harvest_jobs_run``; when it marks a job finished,
+    the datasets the fetch consumers indexed without a commit are committed
+    (searchable at once rather than at Solr's next soft commit)."""
+    running = _running_jobs(data_dict.get("source_id"))
+    result = original_action(context, data_dict)
+    if running - _running_jobs(data_dict.get("source_id")):
+        indexing.commit()
+    return result
+
+
+def _running_jobs(source_id: str | None) -> set[str]:
+    query = model.Session.query(HarvestJob.id).filter(HarvestJob.status == "Running")
+    if source_id:
+        query = query.filter(HarvestJob.source_id == source_id)
+    return {row.id for row in query}
+
+
 def get_actions() -> dict:
     actions = dict(dcat.get_actions())
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
-                    "molisa_harvest_source_run_now": molisa_harvest_source_run_now})
+                    "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
+                    "harvest_jobs_run": harvest_jobs_run})
     return actions

@@ -10,9 +10,11 @@ tests of test_national*.py (imported there).
         into .local/test-national/. ``.api(action, **data)`` calls its Action
         API as a sysadmin; ``.harvest(url, type, config)`` makes it harvest a
         source with ``ckan harvester run-test``.
-``harvest_consumers`` (function)  the tests' site's real ``gather-consumer``
-        and ``fetch-consumer`` processes, on the real Redis queue, killed after
-        the test; ``run_harvest(source_id)`` queues a job and waits for it.
+``harvest_consumers`` (function)  the tests' site's real queue consumers, as
+        `make run` starts them (``ckan molisa-harvest consumer gather`` and two
+        ``... consumer fetch``, which leave Solr commits to Solr), on the real
+        Redis queue, killed after the test; ``.run(source_id)`` queues a job
+        and waits until ``harvest_jobs_run`` marks it finished.
 """
 from __future__ import annotations
 
@@ -198,10 +200,11 @@ class Consumers:
     def start(self) -> None:
         from ckanext.harvest.queue import purge_queues
         purge_queues()
-        for kind in ("gather-consumer", "fetch-consumer"):
-            fd, log = tempfile.mkstemp(prefix=f"molisa-harvest-{kind}-", suffix=".log")
+        # as `make run` runs them: one gather consumer, two fetch consumers
+        for stage in ("gather", "fetch", "fetch"):
+            fd, log = tempfile.mkstemp(prefix=f"molisa-harvest-{stage}-", suffix=".log")
             with os.fdopen(fd, "w") as out:
-                proc = subprocess.Popen([CKAN, "-c", self.ini, "harvester", kind],
+                proc = subprocess.Popen([CKAN, "-c", self.ini, "molisa-harvest", "consumer", stage],
                                         stdin=subprocess.DEVNULL, stdout=out,
                                         stderr=subprocess.STDOUT)
             self.processes.append((proc, log))
