@@ -7,6 +7,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.molisa_harvest import redact
 from ckanext.molisa_harvest.logic import action, auth
 
 
@@ -18,6 +19,7 @@ from ckanext.molisa_harvest.logic import action, auth
 class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     """Registrations only."""
     p.implements(p.IConfigurer)
+    p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
 
     def i18n_domain(self):
@@ -26,3 +28,7 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+
+    # IConfigurable
+    def configure(self, config):
+        redact.install()
