@@ -1,11 +1,13 @@
-"""Harvesting throughput: a sector database, and a 5,000-dataset CKAN portal
-harvested by our ``molisa_ckan`` and by stock ckanext-harvest's ``ckan``.
+"""Harvesting throughput and memory: a sector database, a 5,000-dataset CKAN
+portal harvested by our ``molisa_ckan`` and by stock ckanext-harvest's
+``ckan``, and a 50,000-dataset CKAN portal for the workers' memory.
 
-    .venv/bin/python bench/harvest.py [--sector-datasets 100] [--ckan-datasets 5000]
-                                      [--skip-sector] [--skip-ckan]
+    .venv/bin/python bench/harvest.py [--sector-datasets 100] [--sector-fetchers 1,2]
+        [--ckan-datasets 5000] [--ckan-fetchers 1,2] [--memory-datasets 50000]
+        [--memory-import-s 300] [--skip-sector] [--skip-ckan] [--skip-memory]
 
-Sites (one install, the same PostgreSQL, Solr and Redis; fresh target
-databases on every run):
+Sites (one install, the same PostgreSQL, Solr and Redis; a fresh target
+database before every harvest):
 
 * **target-molisa** (every portal plugin), database ``molisa_bench_harvest_molisa``,
   Solr core ``ckan_bench_molisa`` (site id ``bench_harvest_molisa``), Redis db 12;
@@ -13,23 +15,29 @@ databases on every run):
   database ``molisa_bench_harvest_stock``, core ``ckan_bench_stock``
   (site id ``bench_harvest_stock``), Redis db 13;
 * **national**, the source portal (stock ``activity datastore dcat``), database
-  ``molisa_bench_national`` (kept between runs: its N datasets are loaded once by
-  bench/load.py), core ``ckan_bench_stock`` (site id ``bench_national``), Redis db 14,
-  served by gunicorn (2 workers) on port 5111.
+  ``molisa_bench_national`` (kept between runs: its datasets are loaded once by
+  bench/load.py, 5,000 in the unit ``bench-unit`` and 50,000 in ``bench-large``),
+  core ``ckan_bench_stock`` (site id ``bench_national``), Redis db 14, served by
+  gunicorn (2 workers) on port 5111.
+
+Every harvest runs through real queue consumers on the target's Redis db: the
+portal's (``ckan molisa-harvest consumer gather|fetch``, which leave Solr
+commits to Solr's 1-second soft commit) or stock ckanext-harvest's (``ckan
+harvester gather-consumer|fetch-consumer``, a commit after each dataset), with
+1 or 2 fetch consumers. A run is timed from the job's creation to its last
+``import_finished``; the consumers' CPU time and the machine's busy share are
+read from /proc, their peak RSS is VmHWM.
 
 1. Sector database: a generated source of N aggregate queries over the sample
-   database ``molisa_sector_sample`` (as ``sector_ro``), harvested into
-   target-molisa with ``ckan molisa-harvest sector-source ... --run`` (gather,
-   fetch and import stage functions in one process); timed from the job's
-   creation to the last object's ``import_finished`` (each import indexes its
-   dataset synchronously), then an unchanged re-run.
-2. CKAN portal: one source per target (``molisa_ckan`` into target-molisa,
-   ``ckan`` into target-stock), one after the other, each with its own real
-   ``ckan harvester gather-consumer`` and ``fetch-consumer`` on its Redis db;
-   timed from the job's creation to the last ``import_finished``; the fetch
-   consumer's peak RSS is its VmHWM in /proc.
+   database ``molisa_sector_sample`` (as ``sector_ro``), one source per fetch
+   consumer count; the last one then re-run unchanged.
+2. CKAN portal: ``molisa_ckan`` into target-molisa and ``ckan`` into
+   target-stock, the 5,000 datasets of ``bench-unit``, for each fetch consumer count.
+3. Memory: the 50,000 datasets of ``bench-large``: the whole gather (our
+   streamed one, and the stock one), then our two fetch consumers' RSS sampled
+   every 30 s while they import for a while (the rest is purged).
 
-Results: bench/results/harvest.json and a table.
+Results: bench/results/harvest.json and tables.
 """
 from __future__ import annotations
 
@@ -210,6 +218,24 @@ def vm(pid: int, key: str) -> int:
     return 0
 
 
+def machine_cpu() -> tuple[int, int]:
+    """(busy, total) jiffies of the whole machine, from /proc/stat."""
+    with open("/proc/stat") as f:
+        fields = [int(x) for x in f.readline().split()[1:]]
+    idle = fields[3] + fields[4]                        # idle + iowait
+    return sum(fields) - idle, sum(fields)
+
+
+def process_cpu_s(pid: int) -> float:
+    """user + system CPU seconds of a process so far."""
+    try:
+        with open(f"/proc/{pid}/stat") as f:
+            fields = f.read().rsplit(")", 1)[1].split()
+    except FileNotFoundError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 class Consumers:
     """A gather consumer and N fetch consumers on a target's Redis db: the
     portal's (``ckan molisa-harvest consumer gather|fetch``) or stock
@@ -233,6 +259,9 @@ class Consumers:
 
     def rss_kb(self, stage: str, key: str = "VmRSS") -> list[int]:
         return [vm(p.pid, key) for s, p in self.procs if s == stage]
+
+    def cpu_s(self) -> float:
+        return sum(process_cpu_s(p.pid) for _, p in self.procs)
 
     def check(self) -> None:
         for (stage, p), log in zip(self.procs, self.logs):
@@ -258,8 +287,10 @@ def harvest_run(name: str, ini: str, source: str, kind: str, fetchers: int,
     consumers = Consumers(ini, kind, fetchers)
     try:
         idle = max(consumers.rss_kb("fetch"))
+        cpu0, machine0 = consumers.cpu_s(), machine_cpu()
         ckan(ini, "harvester", "job", source)
         s = wait_job(name, source, consumers, timeout)
+        cpu1, machine1 = consumers.cpu_s(), machine_cpu()
         peak = {stage: max(consumers.rss_kb(stage, "VmHWM")) for stage in ("gather", "fetch")}
     finally:
         consumers.stop()
@@ -272,10 +303,16 @@ def harvest_run(name: str, ini: str, source: str, kind: str, fetchers: int,
            "import_avg_ms": s["import_avg_s"] * 1000, "fetch_avg_ms": s["fetch_avg_s"] * 1000,
            "fetch_consumer_idle_rss_mb": idle / 1024,
            "fetch_consumer_peak_rss_mb": peak["fetch"] / 1024,
-           "gather_consumer_peak_rss_mb": peak["gather"] / 1024}
+           "gather_consumer_peak_rss_mb": peak["gather"] / 1024,
+           # CPU: the consumers' own, per dataset, and how busy the whole
+           # machine was (PostgreSQL, Solr and the source site included)
+           "consumers_cpu_ms_per_dataset": (cpu1 - cpu0) * 1000 / max(s["complete"], 1),
+           "machine_cpu_busy": (machine1[0] - machine0[0]) / max(machine1[1] - machine0[1], 1)}
     say(f"{name}/{source}: {s['complete']} imported, {s['errors']} errors in {job_s:.1f}s"
         + (f" = {out['datasets_per_s']:.1f} datasets/s" if out["datasets_per_s"] else "")
-        + f" (gather {out['gather_s']:.1f}s, import {out['import_avg_ms']:.0f} ms each);"
+        + f" (gather {out['gather_s']:.1f}s, import {out['import_avg_ms']:.0f} ms each;"
+        f" consumers' CPU {out['consumers_cpu_ms_per_dataset']:.0f} ms per dataset, machine"
+        f" {out['machine_cpu_busy']:.0%} busy);"
         f" fetch consumer peak RSS {out['fetch_consumer_peak_rss_mb']:.0f} MB")
     return out
 
@@ -487,18 +524,22 @@ def main() -> None:
             print(f"  {x['run']:9} {x['fetch_consumers']} fetch: {x['job_s']:7.2f} s"
                   + (f"  {x['datasets_per_s']:6.1f} datasets/s" if x["datasets_per_s"] else "")
                   + f"  (objects {x['objects']}, errors {x['errors']}, gather {x['gather_s']:.2f} s,"
-                  f" fetch {x['fetch_avg_ms']:.0f} ms, import {x['import_avg_ms']:.0f} ms each)")
+                  f" fetch {x['fetch_avg_ms']:.0f} ms, import {x['import_avg_ms']:.0f} ms each;"
+                  f" consumers' CPU {x['consumers_cpu_ms_per_dataset']:.0f} ms per dataset,"
+                  f" machine {x['machine_cpu_busy']:.0%} busy)")
     if "ckan" in results:
         r = results["ckan"]
         print(f"\nCKAN source, {r['remote_datasets']} datasets")
         print(f"{'target':14} {'type':12} {'fetch':>5} {'imported':>8} {'err':>4} {'job s':>7} "
-              f"{'ds/s':>6} {'gather s':>8} {'import ms':>9} {'fetch RSS MB':>12}")
+              f"{'ds/s':>6} {'gather s':>8} {'import ms':>9} {'fetch RSS MB':>12} {'CPU ms/ds':>9}"
+              f" {'busy':>5}")
         for x in r["runs"]:
             name = "target-molisa" if x["consumers"] == "molisa" else "target-stock"
             print(f"{name:14} {x['source_type']:12} {x['fetch_consumers']:5} {x['complete']:8} "
                   f"{x['errors']:4} {x['job_s']:7.1f} {x['datasets_per_s'] or 0:6.1f} "
                   f"{x['gather_s']:8.1f} {x['import_avg_ms']:9.1f} "
-                  f"{x['fetch_consumer_peak_rss_mb']:12.0f}")
+                  f"{x['fetch_consumer_peak_rss_mb']:12.0f} "
+                  f"{x['consumers_cpu_ms_per_dataset']:9.0f} {x['machine_cpu_busy']:5.0%}")
         for fetchers in sorted({x["fetch_consumers"] for x in r["runs"]}):
             pair = {x["consumers"]: x["datasets_per_s"] for x in r["runs"]
                     if x["fetch_consumers"] == fetchers}
