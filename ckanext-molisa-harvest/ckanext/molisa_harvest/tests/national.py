@@ -34,6 +34,7 @@ import ckan.tests.helpers as helpers
 from ckan import model
 from ckan.common import config
 
+from ckanext.molisa.tests.solr import ensure_core
 from ckanext.molisa.tests.webserver import WebServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
@@ -123,13 +124,7 @@ class NationalSite:
 
     # -- set-up ------------------------------------------------------------------
     def prepare(self) -> None:
-        if not requests.get(f"{self.solr_base}/{self.core}/schema/name", timeout=10).ok:
-            instance = os.path.join(ROOT, ".local", "solr", self.core)
-            os.makedirs(instance, exist_ok=True)
-            subprocess.run(["cp", "-r", os.path.join(ROOT, ".local", "solr", self.main_core, "conf"),
-                            instance], check=True)
-            requests.get(f"{self.solr_base}/admin/cores", timeout=60, params={
-                "action": "CREATE", "name": self.core, "instanceDir": instance}).raise_for_status()
+        ensure_core(self.solr_base, self.core, self.main_core)
         subprocess.run([os.path.join(ROOT, "scripts", "prepare_site.sh"), self.ini, self.db,
                         self.dsdb], check=True, capture_output=True, text=True)
         name = "national-admin"
