@@ -1,8 +1,11 @@
 #!/usr/bin/env bash
 # `make stop`: stops what `make run` and `make test` started.
 source "$(dirname "$0")/common.sh"
-harvest=$(cd "$RUN" 2>/dev/null && ls harvest-*.pid 2>/dev/null | sed 's/\.pid$//')
-for name in web worker audit-shipper sharing-sweep $harvest; do
+harvest=()     # the harvest scheduler and consumers, however many make run started
+for pidfile in "$RUN"/harvest-*.pid; do
+    [ -e "$pidfile" ] && harvest+=("$(basename "$pidfile" .pid)")
+done
+for name in web worker audit-shipper sharing-sweep "${harvest[@]}"; do
     if pid_alive "$RUN/$name.pid"; then
         step "Stopping $name"
         pid="$(cat "$RUN/$name.pid")"
