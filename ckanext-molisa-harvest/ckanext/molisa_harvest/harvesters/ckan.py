@@ -21,7 +21,7 @@ import json
 import logging
 import time
 import uuid
-from typing import Iterator, Optional
+from typing import Any, Iterator, Optional
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
@@ -136,10 +136,13 @@ class MolisaCKANHarvester(CKANHarvester):
                 object_ids.append(obj.id)
             model.Session.commit()   # the page's objects expire: only their ids stay
 
-    def _pages(self, base_url: str, fq_terms: list[str]) -> Iterator[list[dict]]:
+    def _pages(self, base_url: str, fq_terms: list[str], rows: int = PAGE_ROWS,
+               fl: str | None = None) -> Iterator[list[dict]]:
         """The remote ``package_search``, one page of datasets at a time
-        (sorted by id, as the stock harvester pages)."""
-        params = {"rows": PAGE_ROWS, "start": 0, "sort": "id asc"}
+        (sorted by id, as the stock harvester pages; ``fl``: only those fields)."""
+        params: dict[str, Any] = {"rows": rows, "start": 0, "sort": "id asc"}
+        if fl:
+            params["fl"] = fl
         if fq_terms:
             params["fq"] = " ".join(fq_terms)
         previous = None
@@ -162,7 +165,7 @@ class MolisaCKANHarvester(CKANHarvester):
             if not page:
                 return
             yield page
-            params["start"] += PAGE_ROWS
+            params["start"] += rows
 
     def _fq_terms(self) -> list[str]:
         """The stock harvester's organization and group filters."""
@@ -182,24 +185,14 @@ class MolisaCKANHarvester(CKANHarvester):
         return terms
 
     def _remote_ids(self, base_url: str) -> Optional[set[str]]:
-        """Every dataset id the source lists now (only ids, paged), or None
-        when the listing failed: then nothing is withdrawn."""
-        ids: set[str] = set()
-        params = {"fl": "id", "rows": 1000, "start": 0, "sort": "id asc"}
-        if self._fq_terms():
-            params["fq"] = " ".join(_required(self._fq_terms()))
-        while True:
-            url = f"{base_url}{self._get_search_api_offset()}?{urlencode(params)}"
-            try:
-                result = json.loads(self._get_content(url))["result"]
-            except (ContentFetchError, ValueError, KeyError, TypeError) as e:
-                log.warning("could not list the datasets of %s: %s", base_url, e)
-                return None
-            page = [r["id"] for r in result.get("results") or [] if isinstance(r, dict)]
-            ids.update(page)
-            if not page or len(ids) >= result.get("count", 0):
-                return ids
-            params["start"] += params["rows"]
+        """Every dataset id the source lists now (only ids, 1,000 a page), or
+        None when the listing failed: then nothing is withdrawn."""
+        try:
+            return {p["id"] for page in self._pages(base_url, _required(self._fq_terms()),
+                                                    rows=1000, fl="id") for p in page}
+        except SearchError as e:
+            log.warning("could not list the datasets of %s: %s", base_url, e)
+            return None
 
     def _withdrawals(self, remote_ids: set[str], harvest_job) -> list[str]:
         """Harvest objects, flagged ``delete``, for the datasets harvested
