@@ -84,29 +84,12 @@ def scheduler(ctx, every: int, once: bool):
 def consumer(stage: str):
     """ckanext-harvest's gather or fetch queue consumer, kept alive.
 
-    redis-py 8 gives every connection a read timeout, and ckanext-harvest's
-    consumer waits on the queue without one of its own: `ckan harvester
-    gather-consumer` exits after a few idle seconds. This runs the same
-    consumer and waits again when the queue was merely idle.
-
-    The fetch consumer leaves Solr commits to Solr's automatic soft commit
-    (see ckanext.molisa_harvest.defer_solr_commits). Several fetch consumers
-    may run side by side.
+    It waits again when the queue was merely idle, imports each harvest
+    object once even when ckanext-harvest queues it twice (see queueing.py),
+    and the fetch consumer leaves Solr commits to Solr's automatic soft commit
+    (ckanext.molisa_harvest.defer_solr_commits). Several fetch consumers may
+    run side by side.
     """
-    import logging
+    from . import queueing
 
-    import redis
-    from ckanext.harvest import utils
-
-    from . import indexing
-
-    log = logging.getLogger(__name__)
-    if stage == "fetch":
-        indexing.defer_commits()
-    run = utils.gather_consumer if stage == "gather" else utils.fetch_consumer
-    while True:
-        try:
-            run()
-        except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError) as exc:
-            log.debug("%s consumer: %s; waiting on the queue again", stage, exc)
-            continue
+    queueing.consume(stage)

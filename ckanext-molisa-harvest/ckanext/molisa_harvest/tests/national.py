@@ -25,6 +25,7 @@ import sys
 import tempfile
 import time
 import uuid
+from typing import Callable
 from urllib.parse import urlparse
 
 import pytest
@@ -192,11 +193,14 @@ class Consumers:
         self.ini = ini
         self.processes: list[tuple[subprocess.Popen, str]] = []
 
-    def start(self) -> None:
-        from ckanext.harvest.queue import purge_queues
-        purge_queues()
-        # as `make run` runs them: one gather consumer, two fetch consumers
-        for stage in ("gather", "fetch", "fetch"):
+    def start(self, stages: tuple[str, ...] = ("gather", "fetch", "fetch"),
+              purge: bool = True) -> None:
+        """By default as `make run` runs them: one gather consumer, two fetch
+        consumers, on emptied queues."""
+        if purge:
+            from ckanext.harvest.queue import purge_queues
+            purge_queues()
+        for stage in stages:
             fd, log = tempfile.mkstemp(prefix=f"molisa-harvest-{stage}-", suffix=".log")
             with os.fdopen(fd, "w") as out:
                 proc = subprocess.Popen([CKAN, "-c", self.ini, "molisa-harvest", "consumer", stage],
@@ -225,19 +229,26 @@ class Consumers:
 
     def run(self, source_id: str, timeout: float = 240) -> dict:
         """A job for ``source_id``, put on the gather queue as the UI's
-        "Reharvest" does, then waited for until the consumers have done it
-        (``harvest_jobs_run``, which ``ckan harvester run`` calls, marks it
-        finished)."""
-        context = {"ignore_auth": True, "user": _site_user()}
-        job = helpers.call_action("harvest_job_create", context=dict(context),
-                                  source_id=source_id, run=True)
+        "Reharvest" does, then waited for until the consumers have done it."""
+        return self.wait(self.job(source_id), timeout)
+
+    def job(self, source_id: str) -> dict:
+        return helpers.call_action("harvest_job_create", context=self._context(),
+                                   source_id=source_id, run=True)
+
+    def wait(self, job: dict, timeout: float = 240,
+             until: Callable[[dict], bool] = lambda job: job["status"] == "Finished") -> dict:
+        """Wait for ``until(job)``, by default until the job is finished;
+        ``harvest_jobs_run``, which ``ckan harvester run`` and the scheduler
+        call, marks it so."""
         deadline = time.monotonic() + timeout
         while True:
             model.Session.remove()
-            helpers.call_action("harvest_jobs_run", context=dict(context), source_id=source_id)
+            helpers.call_action("harvest_jobs_run", context=self._context(),
+                                source_id=job["source_id"])
             model.Session.remove()
-            job = helpers.call_action("harvest_job_show", context=dict(context), id=job["id"])
-            if job["status"] == "Finished":
+            job = helpers.call_action("harvest_job_show", context=self._context(), id=job["id"])
+            if until(job):
                 model.Session.remove()
                 return job
             for proc, _ in self.processes:
@@ -247,6 +258,10 @@ class Consumers:
                 raise AssertionError(f"harvest job still {job['status']} after {timeout}s:\n"
                                      + self.logs())
             time.sleep(1)
+
+    @staticmethod
+    def _context() -> dict:
+        return {"ignore_auth": True, "user": _site_user()}
 
 
 def _site_user() -> str:
