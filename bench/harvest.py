@@ -38,7 +38,9 @@ read from /proc, their peak RSS is VmHWM.
    streamed one, and the stock one), then our two fetch consumers' RSS sampled
    every 30 s while they import for a while (the rest is purged).
 
-Results: bench/results/harvest.json and tables.
+Results: tables, and bench/results/harvest.json, where each part (sector,
+ckan, memory) carries its own date: a part that a run skips keeps its last
+results.
 """
 from __future__ import annotations
 
@@ -569,9 +571,21 @@ def main() -> None:
             print(f"  after {sample['t_s']:4} s: {sample['imported']:6} imported,"
                   f" fetch consumers' RSS {sample['rss_mb']} MB")
     print(f"\nrun time {results['run_s'] / 60:.1f} min")
-    os.makedirs(os.path.join(common.ROOT, "bench", "results"), exist_ok=True)
-    with open(os.path.join(common.ROOT, "bench", "results", "harvest.json"), "w") as f:
-        json.dump(results, f, indent=1, default=str)
+    # the parts this run skipped keep their last results, each with its date
+    path = os.path.join(common.ROOT, "bench", "results", "harvest.json")
+    os.makedirs(os.path.dirname(path), exist_ok=True)
+    merged = {}
+    if os.path.exists(path):
+        with open(path) as f:
+            merged = json.load(f)
+    for part in ("sector", "ckan", "memory"):
+        if part in results:
+            merged[part] = {"date": results["date"], "results": results[part]}
+        elif part in merged and "date" not in merged[part]:
+            merged[part] = {"date": merged.get("date"), "results": merged[part]}
+    merged.update({k: v for k, v in results.items() if k not in ("sector", "ckan", "memory")})
+    with open(path, "w") as f:
+        json.dump(merged, f, indent=1, default=str)
 
 
 if __name__ == "__main__":
