@@ -56,23 +56,26 @@ CLAIMED, BUSY, FINISHED = "claimed", "busy", "finished"
 def consume(stage: str) -> None:
     """Run the ``gather`` or ``fetch`` consumer until the process is stopped."""
     import redis
-    from ckanext.harvest import queue
+    from ckanext.harvest import utils
 
     if stage == "fetch":
         from . import indexing
         indexing.defer_commits()
+    run = utils.gather_consumer if stage == "gather" else _fetch_consumer
     while True:
         try:
-            if stage == "gather":
-                consumer = queue.get_gather_consumer()
-                for method, header, body in consumer.consume(queue=queue.get_gather_queue_name()):
-                    queue.gather_callback(consumer, method, header, body)
-            else:
-                consumer = queue.get_fetch_consumer()
-                for method, header, body in consumer.consume(queue=queue.get_fetch_queue_name()):
-                    fetch_callback(consumer, method, header, body)
+            run()
         except (redis.exceptions.TimeoutError, redis.exceptions.ConnectionError) as exc:
             log.debug("%s consumer: %s; waiting on the queue again", stage, exc)
+
+
+def _fetch_consumer() -> None:
+    """ckanext-harvest's ``utils.fetch_consumer``, with :func:`fetch_callback`."""
+    from ckanext.harvest import queue
+
+    consumer = queue.get_fetch_consumer()
+    for method, header, body in consumer.consume(queue=queue.get_fetch_queue_name()):
+        fetch_callback(consumer, method, header, body)
 
 
 def fetch_callback(channel, method, header, body) -> None:
