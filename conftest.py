@@ -1,6 +1,6 @@
 """Fixtures shared by the three extensions' test suites.
 
-The suite runs through CKAN's pytest plugin (``--ckan-ini=test.ini``) against
+The suite runs through CKAN's pytest plugin (``--ckan-ini=.local/test.ini``, written from config/test.ini.tmpl) against
 the real PostgreSQL, Solr and Redis that ``make test`` starts.
 """
 pytest_plugins = ["ckanext.molisa_sharing.tests.smtp", "ckanext.molisa_sharing.tests.browser"]

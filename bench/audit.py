@@ -71,7 +71,7 @@ SEARCHES = [
 
 
 def dsn(db: str) -> str:
-    return f"host=127.0.0.1 port={common.PG_PORT} user=ckan password=ckan dbname={db}"
+    return f"host=127.0.0.1 port={common.PG_PORT} user=ckan password={common.DB_PASSWORD} dbname={db}"
 
 
 def sql(db: str, query: str, params=None, autocommit: bool = False):

@@ -17,6 +17,9 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 PG_PORT = int(os.environ.get("MOLISA_PG_PORT", 15432))
 SOLR_PORT = int(os.environ.get("MOLISA_SOLR_PORT", 18983))
 REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
+# this installation's database passwords (.local/secrets.env, exported by scripts/bench.sh)
+DB_PASSWORD = os.environ["MOLISA_DB_PASSWORD"]
+DS_RO_PASSWORD = os.environ["MOLISA_DS_RO_PASSWORD"]
 
 MOLISA_PLUGINS = ("molisa molisa_sharing molisa_audit scheming_datasets scheming_organizations "
                   "activity datastore datatables_view text_view dcat harvest ckan_harvester "
@@ -45,9 +48,9 @@ def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str 
         MOLISA_ROOT=ROOT, MOLISA_DEBUG="false",
         MOLISA_SITE_URL=f"http://127.0.0.1:{port}", MOLISA_SITE_ID=site_id or f"bench_{flavour}",
         MOLISA_SECRET_KEY="bench-only", MOLISA_JWT_SECRET="bench-only",
-        MOLISA_DB_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}",
-        MOLISA_DATASTORE_WRITE_URL=f"postgresql://ckan:ckan@127.0.0.1:{PG_PORT}/{db}_datastore",
-        MOLISA_DATASTORE_READ_URL=(f"postgresql://datastore_ro:datastore_ro@127.0.0.1:{PG_PORT}/"
+        MOLISA_DB_URL=f"postgresql://ckan:{DB_PASSWORD}@127.0.0.1:{PG_PORT}/{db}",
+        MOLISA_DATASTORE_WRITE_URL=f"postgresql://ckan:{DB_PASSWORD}@127.0.0.1:{PG_PORT}/{db}_datastore",
+        MOLISA_DATASTORE_READ_URL=(f"postgresql://datastore_ro:{DS_RO_PASSWORD}@127.0.0.1:{PG_PORT}/"
                                    f"{db}_datastore"),
         MOLISA_SOLR_URL=f"http://127.0.0.1:{SOLR_PORT}/solr/ckan_bench_{solr_flavour or flavour}",
         MOLISA_REDIS_URL=f"redis://127.0.0.1:{REDIS_PORT}/{5 if redis_db is None else redis_db}",

@@ -131,7 +131,7 @@ def prepare_site(name: str, ini: str, fresh: bool) -> None:
 
 
 def db_conn(name: str):
-    return psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, user="ckan", password="ckan",
+    return psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, user="ckan", password=common.DB_PASSWORD,
                             dbname=SITES[name][0])
 
 
@@ -191,7 +191,7 @@ def bench_sector(ini: str, n: int, fetch_counts: list[int], timeout: float) -> d
     passfile = os.path.join(common.LOCAL, "sector-pgpass")
     with open(os.open(passfile, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "w") as f:
         f.write(f"127.0.0.1:{common.PG_PORT}:molisa_sector_sample:sector_ro:"
-                f"{os.environ.get('MOLISA_SECTOR_RO_PASSWORD', 'sector_ro')}\n")
+                f"{os.environ['MOLISA_SECTOR_RO_PASSWORD']}\n")
     url = (f"postgresql://sector_ro@127.0.0.1:{common.PG_PORT}/molisa_sector_sample"
            f"?passfile={passfile}")
     out = {"datasets": n, "runs": []}
@@ -459,7 +459,7 @@ with app._wsgi_app.test_request_context():
 
 def national_count(unit: str) -> int:
     try:
-        with psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, user="ckan", password="ckan",
+        with psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, user="ckan", password=common.DB_PASSWORD,
                               dbname=SITES["national"][0]) as conn, conn.cursor() as cur:
             cur.execute("SELECT count(*) FROM package p JOIN \"group\" g ON g.id = p.owner_org"
                         " WHERE p.state = 'active' AND p.type = 'dataset' AND g.name = %s",

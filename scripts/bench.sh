@@ -7,6 +7,8 @@
 source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/install.sh"
 "$ROOT/scripts/services.sh" start
+ensure_secrets
+export MOLISA_PG_PORT="$PG_PORT" MOLISA_SOLR_PORT="$SOLR_PORT" MOLISA_REDIS_PORT="$REDIS_PORT"
 which="${1:-search}"
 shift || true
 "$PY" "$ROOT/bench/$which.py" "$@"

@@ -33,12 +33,44 @@ WEB_PORT="${MOLISA_WEB_PORT:-5000}"
 SMTP_PORT="${MOLISA_SMTP_PORT:-10025}"
 MAIL_DIR="$LOCAL/mail"
 
-# Database role and names. The web application's role owns the CKAN databases;
-# the DataStore has its own database and a read-only role.
+# The tests' own web servers and SMTP server (the site_url of .local/test.ini
+# and the ports derived from it).
+TEST_WEB_PORT="${MOLISA_TEST_WEB_PORT:-5051}"
+TEST_SMTP_PORT="${MOLISA_TEST_SMTP_PORT:-10026}"
+
+# Database roles. The web application's role; the DataStore's read-only role;
+# the sample sector database's owner and read-only roles. Their passwords are
+# this installation's own (see ensure_secrets), never a shared default.
 DB_USER="ckan"
-DB_PASS="${MOLISA_DB_PASSWORD:-ckan}"
 DS_RO_USER="datastore_ro"
-DS_RO_PASS="${MOLISA_DS_RO_PASSWORD:-datastore_ro}"
+
+# This installation's secrets, generated once into .local/secrets.env (mode
+# 600): CKAN's session and token keys and every database role's password. A
+# value already in the environment wins (production sets its own).
+SECRETS_FILE="$LOCAL/secrets.env"
+SECRET_NAMES="MOLISA_SECRET_KEY MOLISA_JWT_SECRET MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD
+MOLISA_SECTOR_OWNER_PASSWORD MOLISA_SECTOR_RO_PASSWORD"
+
+random_secret() {
+    # 48 hex characters: safe in URLs, ini files and SQL literals
+    od -An -N24 -tx1 /dev/urandom | tr -d ' \n'
+}
+
+ensure_secrets() {
+    mkdir -p "$LOCAL"
+    (umask 077; touch "$SECRETS_FILE")
+    chmod 600 "$SECRETS_FILE"
+    local name line key value
+    for name in $SECRET_NAMES; do
+        grep -q "^$name=" "$SECRETS_FILE" || echo "$name=$(random_secret)" >> "$SECRETS_FILE"
+    done
+    while IFS= read -r line; do
+        key="${line%%=*}"; value="${line#*=}"
+        [ -n "$key" ] && [ -z "${!key:-}" ] && export "$key=$value"
+    done < "$SECRETS_FILE"
+    DB_PASS="$MOLISA_DB_PASSWORD"
+    DS_RO_PASS="$MOLISA_DS_RO_PASSWORD"
+}
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 info() { printf '    %s\n' "$*"; }

@@ -10,17 +10,7 @@ source "$(dirname "$0")/common.sh"
 "$ROOT/scripts/services.sh" start
 
 # --- configuration -----------------------------------------------------------
-secrets="$LOCAL/secrets.env"
-if [ ! -f "$secrets" ]; then
-    step "Generating this installation's secrets (.local/secrets.env)"
-    umask 077
-    {
-        echo "MOLISA_SECRET_KEY=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
-        echo "MOLISA_JWT_SECRET=$("$PY" -c 'import secrets; print(secrets.token_urlsafe(32))')"
-    } > "$secrets"
-    umask 022
-fi
-set -a; source "$secrets"; set +a
+ensure_secrets   # .local/secrets.env: keys and database passwords of this installation
 
 ini="$LOCAL/ckan.ini"
 mkdir -p "$LOCAL/storage"
@@ -61,7 +51,7 @@ step "Demo data requests and grants"
 # --- sector databases: the sample database, registered as harvest sources -------
 "$ROOT/scripts/sector_sample_db.sh"
 sector_pass="$LOCAL/sector-pgpass"      # libpq password file: no password in the source URL
-(umask 077; echo "127.0.0.1:$PG_PORT:molisa_sector_sample:sector_ro:${MOLISA_SECTOR_RO_PASSWORD:-sector_ro}" > "$sector_pass")
+(umask 077; echo "127.0.0.1:$PG_PORT:molisa_sector_sample:sector_ro:$MOLISA_SECTOR_RO_PASSWORD" > "$sector_pass")
 sector_url="postgresql://sector_ro@127.0.0.1:$PG_PORT/molisa_sector_sample?passfile=$sector_pass"
 sources="$ROOT/ckanext-molisa-harvest/ckanext/molisa_harvest/sources"
 step "Harvesting the sample sector database (sources nguoi-co-cong, bao-tro-xa-hoi)"

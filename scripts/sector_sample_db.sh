@@ -6,18 +6,20 @@
 # checks that everything is there.
 #   scripts/sector_sample_db.sh
 source "$(dirname "$0")/common.sh"
+ensure_secrets
 
 SECTOR_OWNER="sector_owner"
-SECTOR_OWNER_PASS="${MOLISA_SECTOR_OWNER_PASSWORD:-sector_owner}"
+SECTOR_OWNER_PASS="$MOLISA_SECTOR_OWNER_PASSWORD"
 SECTOR_RO="sector_ro"
-SECTOR_RO_PASS="${MOLISA_SECTOR_RO_PASSWORD:-sector_ro}"
+SECTOR_RO_PASS="$MOLISA_SECTOR_RO_PASSWORD"
 
 step "Sample sector database (molisa_sector_sample, read-only role $SECTOR_RO)"
 for role_pass in "$SECTOR_OWNER:$SECTOR_OWNER_PASS" "$SECTOR_RO:$SECTOR_RO_PASS"; do
     role="${role_pass%%:*}"; pass="${role_pass#*:}"
     if [ "$(psql_su -c "SELECT 1 FROM pg_roles WHERE rolname = '$role'")" != "1" ]; then
-        psql_su -c "CREATE ROLE $role LOGIN PASSWORD '$pass'"
+        psql_su -c "CREATE ROLE $role LOGIN"
     fi
+    psql_su -c "ALTER ROLE $role PASSWORD '$pass'"
 done
 psql_su -c "ALTER ROLE $SECTOR_RO SET default_transaction_read_only = on"
 for db in molisa_sector_sample molisa_sector_test; do

@@ -3,6 +3,7 @@
 # SMTP server (aiosmtpd), all on 127.0.0.1, with their data under .local/.
 #   scripts/services.sh start | stop | status
 source "$(dirname "$0")/common.sh"
+ensure_secrets
 
 mkdir -p "$RUN" "$LOGS"
 
@@ -48,15 +49,19 @@ pg_start() {
 }
 
 pg_ensure_roles() {
+    # Created once; their passwords follow .local/secrets.env on every start
+    # (an installation made before the secrets existed loses "ckan:ckan").
     psql_su -d postgres <<SQL
 DO \$\$ BEGIN
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DB_USER') THEN
-    CREATE ROLE $DB_USER LOGIN PASSWORD '$DB_PASS' CREATEDB;
+    CREATE ROLE $DB_USER LOGIN CREATEDB;
   END IF;
   IF NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = '$DS_RO_USER') THEN
-    CREATE ROLE $DS_RO_USER LOGIN PASSWORD '$DS_RO_PASS' NOSUPERUSER NOCREATEDB NOCREATEROLE;
+    CREATE ROLE $DS_RO_USER LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE;
   END IF;
 END \$\$;
+ALTER ROLE $DB_USER PASSWORD '$DB_PASS';
+ALTER ROLE $DS_RO_USER PASSWORD '$DS_RO_PASS';
 SQL
 }
 

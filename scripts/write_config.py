@@ -1,6 +1,7 @@
-"""Writes a ckan.ini from config/ckan.ini.tmpl.
+"""Writes a CKAN configuration from a template (config/ckan.ini.tmpl unless
+--template names another, such as config/test.ini.tmpl).
 
-    python scripts/write_config.py OUTPUT [NAME=VALUE ...]
+    python scripts/write_config.py [--template FILE] OUTPUT [NAME=VALUE ...]
 
 Placeholders ${NAME} are filled from NAME=VALUE arguments, then from the
 environment. A placeholder left without a value is an error: a half-filled
@@ -12,6 +13,11 @@ import sys
 
 
 def main(argv):
+    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+    template_path = os.path.join(root, "config", "ckan.ini.tmpl")
+    if len(argv) > 2 and argv[1] == "--template":
+        template_path = argv[2]
+        argv = argv[:1] + argv[3:]
     if len(argv) < 2:
         sys.exit(__doc__)
     out = argv[1]
@@ -19,8 +25,7 @@ def main(argv):
     for arg in argv[2:]:
         name, _, value = arg.partition("=")
         values[name] = value
-    root = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-    with open(os.path.join(root, "config", "ckan.ini.tmpl"), encoding="utf-8") as f:
+    with open(template_path, encoding="utf-8") as f:
         template = string.Template(f.read())
     missing = sorted({m.group("braced") for m in template.pattern.finditer(template.template)
                       if m.group("braced") and m.group("braced") not in values})

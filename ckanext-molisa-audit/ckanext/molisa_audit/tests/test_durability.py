@@ -1,12 +1,13 @@
 """Nothing is lost: a response that was sent has its event, even when the web
 server is killed right after (kill -9) or PostgreSQL is down (R15.2).
 
-These tests run the real thing: gunicorn serving test.ini, the project's own
+These tests run the real thing: gunicorn serving the tests' configuration, the project's own
 PostgreSQL stopped and started again.
 """
 import os
 import subprocess
 import uuid
+from urllib.parse import urlparse
 
 import psycopg2
 import pytest
@@ -15,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import OperationalError
 
 from ckan import model
+from ckan.common import config
 
 from ckanext.molisa.tests.webserver import WebServer
 from ckanext.molisa_audit import recorder, shipper, spool
@@ -23,13 +25,14 @@ from .conftest import ROOT
 
 pytestmark = pytest.mark.usefixtures("with_plugins")
 
-PORT = 5053
+#: two above the port of the tests' site_url (5051: 5053)
+PORT = (urlparse(config["ckan.site_url"]).port or 5051) + 2
 BASE = f"http://127.0.0.1:{PORT}"
 
 
 def start_server(workers: int = 2) -> WebServer:
-    """gunicorn on test.ini; returns once it answers."""
-    server = WebServer(os.path.join(ROOT, "test.ini"), PORT, workers)
+    """gunicorn on the tests' configuration; returns once it answers."""
+    server = WebServer(config["__file__"], PORT, workers)
     try:
         return server.start(timeout=120)
     except RuntimeError as e:

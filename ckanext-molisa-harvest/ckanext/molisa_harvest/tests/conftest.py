@@ -38,8 +38,8 @@ class SectorDb:
     def __init__(self, rows: int = 400):
         ckan_url = sa.engine.make_url(tk.config["sqlalchemy.url"])
         host, port = ckan_url.host or "127.0.0.1", ckan_url.port or 5432
-        owner = os.environ.get("MOLISA_SECTOR_OWNER_PASSWORD", "sector_owner")
-        ro = os.environ.get("MOLISA_SECTOR_RO_PASSWORD", "sector_ro")
+        owner = os.environ["MOLISA_SECTOR_OWNER_PASSWORD"]
+        ro = os.environ["MOLISA_SECTOR_RO_PASSWORD"]
         self.owner_url = f"postgresql://sector_owner:{owner}@{host}:{port}/molisa_sector_test"
         self.url = f"postgresql://sector_ro:{ro}@{host}:{port}/molisa_sector_test"
         site = re.sub(r"[^a-z0-9_]", "_", tk.config.get("ckan.site_id", "test").lower())

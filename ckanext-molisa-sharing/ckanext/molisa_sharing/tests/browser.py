@@ -9,7 +9,7 @@ plugin: the root conftest.py names it in ``pytest_plugins``).
                        When the test fails, a screenshot and the page's HTML
                        are saved in .local/test-artifacts/.
 ``web_server`` (session)  gunicorn serving config/wsgi.py with the tests'
-                       CKAN configuration (``--ckan-ini``, test.ini) on the
+                       CKAN configuration (``--ckan-ini``, .local/test.ini) on the
                        port of its ``ckan.site_url`` (5051), as `make run`
                        serves the portal; ``.url`` is its base URL. It reads
                        and writes the test database, so tests that use it

@@ -2,7 +2,7 @@
 names it in ``pytest_plugins``).
 
 ``mail_server`` (session; also named ``molisa_mail_server``) runs aiosmtpd on
-the host and port of the test configuration's ``smtp.server`` (test.ini:
+the host and port of the test configuration's ``smtp.server`` (.local/test.ini:
 127.0.0.1:10026), in a thread of the test process; CKAN's mailer, in the test
 process or in the ``web_server``'s gunicorn, talks SMTP to it over TCP as to
 any mail server. It replaces CKAN's own ``mail_server`` fixture, which swaps
