@@ -27,6 +27,7 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")
+    migrate_db_for("molisa")
     migrate_db_for("molisa_audit")
     migrate_db_for("molisa_sharing")
 

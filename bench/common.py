@@ -21,9 +21,17 @@ REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
 DB_PASSWORD = os.environ["MOLISA_DB_PASSWORD"]
 DS_RO_PASSWORD = os.environ["MOLISA_DS_RO_PASSWORD"]
 
-MOLISA_PLUGINS = ("molisa molisa_sharing molisa_audit scheming_datasets scheming_organizations "
-                  "activity datastore datatables_view text_view dcat harvest ckan_harvester "
-                  "dcat_rdf_harvester")
+
+def _portal_plugins() -> str:
+    """Every plugin the portal runs: the plugin list of config/ckan.ini.tmpl."""
+    with open(os.path.join(ROOT, "config", "ckan.ini.tmpl"), encoding="utf-8") as f:
+        for line in f:
+            if line.startswith("ckan.plugins ="):
+                return line.split("=", 1)[1].strip()
+    raise RuntimeError("config/ckan.ini.tmpl has no ckan.plugins line")
+
+
+MOLISA_PLUGINS = _portal_plugins()
 STOCK_PLUGINS = ("activity datastore datatables_view text_view dcat harvest ckan_harvester "
                  "dcat_rdf_harvester")
 

@@ -57,7 +57,7 @@ def synthetic(i: int, r, flavour: str, org_id: str, prefix: str = "bench") -> di
     }
     open_data = fields["access_level"] == "open"
     if flavour == "molisa":
-        data.update(fields, type="molisa_dataset", province=province, personal_data="false",
+        data.update(fields, type="dataset", province=province, personal_data="false",
                     license_id="cc-by-4.0" if open_data else "molisa-restricted")
     else:
         data["license_id"] = "cc-by" if open_data else "other-closed"

@@ -109,7 +109,7 @@ def csv_bytes(size: int = 100_000) -> bytes:
 def dataset_data(owner_org: str, level: str) -> dict:
     """The two datasets differ in name, access level and licence only."""
     return {
-        "type": "molisa_dataset",
+        "type": "dataset",
         "name": f"bench-sharing-{level.replace('_', '-')}",
         "title": "Đối tượng trợ giúp xã hội theo tỉnh",
         "title_en": "Social assistance beneficiaries by province",

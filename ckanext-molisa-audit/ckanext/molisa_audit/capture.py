@@ -21,6 +21,8 @@ from sqlalchemy.exc import SQLAlchemyError
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import input_guard
+
 from . import recorder
 
 log = logging.getLogger(__name__)
@@ -59,6 +61,8 @@ def _classify() -> tuple[str, str] | None:
 
 
 def _params() -> dict[str, Any]:
+    """The request's string parameters that could name an object (input that
+    cannot be stored, which the portal refuses, is left out)."""
     params: dict[str, Any] = dict(request.view_args or {})
     params.update(request.args.to_dict())
     if request.is_json:
@@ -67,7 +71,8 @@ def _params() -> dict[str, Any]:
             params.update({k: v for k, v in body.items() if isinstance(v, str)})
     elif request.form:
         params.update(request.form.to_dict())
-    return params
+    return {k: v for k, v in params.items()
+            if not isinstance(v, str) or (len(v) <= 200 and input_guard.usable(v))}
 
 
 def _resolve(objects: dict[str, set], params: dict[str, Any]) -> None:

@@ -2,7 +2,7 @@
 
 One function, :func:`to_molisa`, turns what a harvester read from another
 portal (a CKAN ``package_show`` dict, or the dict ckanext-dcat's RDF parser
-makes of a DCAT-AP 2 or 3 dataset) into a ``molisa_dataset``:
+makes of a DCAT-AP 2 or 3 dataset) into a MOLISA-schema ``dataset``:
 
 - themes (DCAT ``dcat:theme`` URIs, CKAN groups) and keywords become a
   ``sector`` code, through ``mapping/themes.json`` and the sector code list's
@@ -309,7 +309,7 @@ def _resources(resources: Any) -> list[dict[str, Any]]:
 
 def to_molisa(pkg: dict[str, Any], options: Optional[dict[str, Any]] = None, *,
               source_title: str = "", source_unit: Optional[str] = None) -> dict[str, Any]:
-    """A ``molisa_dataset`` dict from a harvested ``pkg``.
+    """A MOLISA-schema ``dataset`` dict from a harvested ``pkg``.
 
     :param pkg: a CKAN package dict or a ckanext-dcat parsed dataset
     :param options: the harvest source's config (``default_unit``,
@@ -363,7 +363,7 @@ def to_molisa(pkg: dict[str, Any], options: Optional[dict[str, Any]] = None, *,
                     or chosen["contact_name"])
 
     dataset: dict[str, Any] = {
-        "type": "molisa_dataset",
+        "type": "dataset",
         "title": title,
         "title_en": title_en or "",
         "notes": notes or chosen["notes"].format(source=source),

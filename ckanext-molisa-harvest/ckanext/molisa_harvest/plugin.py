@@ -5,9 +5,10 @@ from __future__ import annotations
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
-from ckan.lib.plugins import DefaultTranslation
+from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 
-from ckanext.molisa_harvest import redact
+from ckanext.molisa.interfaces import IMolisaVisibility
+from ckanext.molisa_harvest import redact, visibility
 from ckanext.molisa_harvest.logic import action, auth
 
 
@@ -21,6 +22,9 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IConfigurer)
     p.implements(p.IConfigurable)
     p.implements(p.ITranslation)
+    p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IPermissionLabels)
+    p.implements(IMolisaVisibility)
 
     def i18n_domain(self):
         return "ckanext-molisa-harvest"
@@ -32,3 +36,24 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurable
     def configure(self, config):
         redact.install()
+
+    # IMolisaVisibility: what of a harvest source someone who does not
+    # administer it sees (the kernel's visibility.visible_dataset asks)
+    def molisa_visible_dataset(self, context, pkg_dict, snapshot=False):
+        if "harvest" in (pkg_dict.get("type"), pkg_dict.get("dataset_type")):
+            visibility.visible_source(context, pkg_dict)
+
+    # IPackageController: only what may be seen is searchable
+    def before_dataset_index(self, pkg_dict):
+        return visibility.index_document(pkg_dict)
+
+    # IPermissionLabels: sources that are not public, for their unit's admins
+    def get_dataset_labels(self, dataset_obj):
+        labels = visibility.dataset_labels(dataset_obj)
+        if labels is None:
+            labels = DefaultPermissionLabels().get_dataset_labels(dataset_obj)
+        return labels
+
+    def get_user_dataset_labels(self, user_obj):
+        return (DefaultPermissionLabels().get_user_dataset_labels(user_obj)
+                + visibility.user_labels(user_obj))

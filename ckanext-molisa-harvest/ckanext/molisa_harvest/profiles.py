@@ -13,17 +13,16 @@ Out (the catalogue the National Data Portal harvests: ``/catalog.ttl``,
   provinces as ``molisa:province``; the unit as ``molisa:unit`` and, when no
   publisher is given, ``dct:publisher``.
 
-Download URLs are not this module's business: a dataset's data is withheld
-from users without access by ckanext-molisa-sharing before any profile sees
-the dataset, and ``ckanext.molisa_harvest.dcat.restricted = hide`` keeps
+A dataset's data is withheld from users without access by
+ckanext-molisa-sharing before any profile sees the dataset (its restricted
+resources carry only what identifies and describes them, marked
+``data_access: restricted``); for such a distribution, ``dcat:accessURL`` is
+the page where one applies for the data, never the data, and there is no
+``dcat:downloadURL``. ``ckanext.molisa_harvest.dcat.restricted = hide`` keeps
 non-open datasets out of the catalogue (``logic/dcat.py``).
 
 In (the harvester, ``harvesters/dcat.py``): the same properties read back,
 so that a MOLISA-like portal round-trips; ``mapping.py`` does the rest.
-
-ckanext-dcat's processors build profiles for the dataset type ``dataset``,
-which the portal's scheming set-up does not have (``molisa_dataset`` is
-the default type): these profiles use the portal's default type instead.
 """
 from __future__ import annotations
 
@@ -36,6 +35,7 @@ import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.profiles import EuropeanDCATAP2Profile, EuropeanDCATAP3Profile
 from ckanext.dcat.profiles.base import DCAT
+from ckanext.dcat.utils import resource_uri
 
 from ckanext.molisa import codelists
 from ckanext.molisa_harvest import mapping
@@ -48,8 +48,6 @@ class _MolisaFields:
     """What the MOLISA profiles add to a DCAT-AP profile."""
 
     def __init__(self, graph, dataset_type="dataset", compatibility_mode=False):
-        if dataset_type == "dataset":
-            dataset_type = tk.config.get("ckan.default.package_type") or "dataset"
         super().__init__(graph, dataset_type=dataset_type, compatibility_mode=compatibility_mode)
         self.g.bind("molisa", MOLISA)
 
@@ -120,6 +118,18 @@ class _MolisaFields:
             if not any(g.objects(dataset_ref, DCTERMS.publisher)):
                 self._add_unit_publisher(dataset_ref, organization)
 
+        for resource in dataset_dict.get("resources") or []:
+            if resource.get("data_access") == "restricted":
+                self._restricted_distribution(dataset_dict, resource)
+
+    def _restricted_distribution(self, dataset_dict: dict, resource: dict) -> None:
+        """A distribution whose data the reader may not get: its access URL is
+        the page where one applies for it."""
+        distribution = URIRef(resource_uri(dict(resource, package_id=dataset_dict.get("id"))))
+        for predicate in (DCAT.accessURL, DCAT.downloadURL):
+            self.g.remove((distribution, predicate, None))
+        self.g.add((distribution, DCAT.accessURL, URIRef(request_page(dataset_dict))))
+
     def _add_unit_publisher(self, dataset_ref, organization: dict[str, Any]) -> None:
         site = tk.config.get("ckan.site_url", "").rstrip("/")
         publisher = URIRef(f"{site}/organization/{organization['name']}")
@@ -127,6 +137,16 @@ class _MolisaFields:
         self.g.add((publisher, RDF.type, FOAF.Organization))
         self.g.add((publisher, FOAF.name, Literal(organization.get("title") or organization["name"],
                                                   lang="vi")))
+
+
+def request_page(dataset_dict: dict) -> str:
+    """Where one applies for a dataset's data (ckanext-molisa-sharing's form)."""
+    ref = dataset_dict.get("name") or dataset_dict.get("id") or ""
+    try:
+        return tk.url_for("molisa_sharing.request_new", dataset=ref, _external=True)
+    except Exception:  # outside a request, or without the sharing plugin
+        return "{}/sharing/requests/new?dataset={}".format(
+            (tk.config.get("ckan.site_url") or "").rstrip("/"), ref)
 
 
 class MolisaDCATAPProfile(_MolisaFields, EuropeanDCATAP2Profile):

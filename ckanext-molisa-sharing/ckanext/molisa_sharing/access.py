@@ -51,16 +51,32 @@ SHAREABLE = (DEFAULT_SHARED, SPECIAL_REQUEST)
 TOKEN_GRANT_KEY = "molisa_sharing_grant_id"
 
 
-class Decision(NamedTuple):
-    allowed: bool
-    #: why: open, internal_call, sysadmin, member, grant, anonymous, internal,
-    #: no_grant, suspended, terminated, expired, not_started, not_covered,
-    #: address, rate_limited, quota_exceeded, fields
-    code: str
-    msg: str = ""
-    grant_id: Optional[str] = None
-    #: the columns the grant opens (empty: all)
-    fields: tuple[str, ...] = ()
+class Decision:
+    """The answer of :func:`decide`. A refusal's message (in the user's
+    language, with where to apply) is written only when it is read: most
+    refusals (a search result's restricted resource) are never shown."""
+
+    __slots__ = ("allowed", "code", "grant_id", "fields", "_msg", "_pkg", "_grant", "_fmt")
+
+    def __init__(self, allowed: bool, code: str, msg: str = "", grant_id: Optional[str] = None,
+                 fields: tuple[str, ...] = (), *, pkg: Optional["Pkg"] = None,
+                 grant: Optional[Grant] = None, fmt: Optional[dict] = None):
+        #: why: open, internal_call, sysadmin, member, grant, anonymous,
+        #: internal, no_grant, suspended, terminated, expired, not_started,
+        #: not_covered, address, rate_limited, quota_exceeded, fields
+        self.allowed, self.code, self.grant_id = allowed, code, grant_id
+        #: the columns the grant opens (empty: all)
+        self.fields = fields
+        self._msg, self._pkg, self._grant, self._fmt = msg, pkg, grant, fmt or {}
+
+    @property
+    def msg(self) -> str:
+        if not self._msg and self._pkg is not None:
+            self._msg = _message(self.code, self._pkg, self._grant, **self._fmt)
+        return self._msg
+
+    def __repr__(self) -> str:
+        return f"Decision({self.allowed}, {self.code!r}, grant_id={self.grant_id!r})"
 
 
 class _Facts(NamedTuple):
@@ -140,18 +156,6 @@ def forget() -> None:
     """Drop what this request has read (after a grant or membership changes)."""
     if has_request_context() and hasattr(g, "molisa_sharing_cache"):
         g.molisa_sharing_cache = {}
-
-
-def current_context() -> dict:
-    """The context of the logged-in user of this request (anonymous outside
-    a request): for hooks that CKAN calls without a context."""
-    try:
-        from ckan.common import current_user
-        if has_request_context() and current_user.is_authenticated:
-            return {"user": current_user.name, "auth_user_obj": current_user._get_current_object()}
-    except Exception:
-        pass
-    return {"user": ""}
 
 
 def _user_obj(context: dict) -> Optional[model.User]:
@@ -266,6 +270,12 @@ def apply_url(pkg: Pkg) -> str:
 
 
 def _deny(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> Decision:
+    return Decision(False, code, grant_id=grant.id if grant else None, pkg=pkg, grant=grant,
+                    fmt=fmt)
+
+
+def _message(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> str:
+    """Why the data is refused, in the user's language, with where to apply."""
     url = apply_url(pkg)
     messages = {
         "anonymous": tk._("The data of this dataset is not open. Log in and apply for access: "
@@ -291,8 +301,7 @@ def _deny(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> Dec
               "end": grant.period_end.isoformat() if grant else "",
               "start": grant.period_start.isoformat() if grant else ""}
     values.update(fmt)
-    return Decision(False, code, messages[code].format(**values),
-                    grant.id if grant else None)
+    return messages[code].format(**values)
 
 
 def _in_networks(addr: str, networks: list[str]) -> bool:
@@ -425,64 +434,91 @@ def may_read_data(context: dict, pkg: Any, resource_id: Optional[str] = None) ->
 
 RESTRICTED_KEY = "data_access"
 
+#: All that a person who may not get a restricted resource's data sees of it:
+#: what identifies and describes it. An allow-list: any link field (``url``,
+#: ``download_url``, ``access_url``, an extra that a unit, a harvester or a
+#: later CKAN adds) is withheld without being named here.
+VISIBLE_RESOURCE_FIELDS = frozenset((
+    "id", "package_id", "name", "description", "format", "size", "mimetype", "columns",
+    "created", "last_modified", "position", RESTRICTED_KEY,
+    # whether the rows are in the DataStore: the public catalogue of
+    # data-sharing services (R12.4) names the API through which an approved
+    # agency gets them, and their structure
+    "datastore_active"))
 
-def strip_package(context: dict, pkg_dict: dict) -> dict:
-    """Blank the URL of every resource whose data the user may not get, and
-    mark it ``data_access: restricted`` (metadata stays)."""
+#: Of a search index document's resource fields (``fl``), those that stay for
+#: such a person; ``res_url``, ``urls``, ``res_extras_*`` and anything else are
+#: withheld, and they are not indexed for restricted datasets at all
+#: (:func:`index_document`), so that nobody finds a dataset by probing them.
+VISIBLE_INDEX_FIELDS = frozenset(("res_name", "res_description", "res_format"))
+
+
+def _resource_derived(key: str) -> bool:
+    return key.startswith("res_") or key == "urls"
+
+
+def visible_resource(context: dict, pkg: Pkg, res: dict) -> dict:
+    """A resource as the user may see it: whole if they may get its data,
+    otherwise only :data:`VISIBLE_RESOURCE_FIELDS`, marked restricted."""
+    if pkg.level == OPEN or decide(context, pkg, res.get("id")).allowed:
+        return res
+    shown = {key: value for key, value in res.items() if key in VISIBLE_RESOURCE_FIELDS}
+    shown[RESTRICTED_KEY] = "restricted"
+    return shown
+
+
+def _every_resource_allowed(context: dict, pkg: Pkg) -> bool:
+    package = model.Package.get(pkg.id)
+    if package is None:
+        return False
+    return all(decide(context, pkg, res.id).allowed for res in package.resources)
+
+
+def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> None:
+    """This plugin's rule of the visible view (``IMolisaVisibility``): in a
+    dataset that is not open, each resource whose data the user may not get
+    keeps only :data:`VISIBLE_RESOURCE_FIELDS`, and a search result's raw
+    resource fields (``fl``: ``res_url``, ``urls``, ``res_extras_*``) go unless
+    the user may get every resource's data. A snapshot (an activity's copy)
+    is judged by the stricter of its level then and the dataset's level now.
+    Harvest sources are not datasets with data: their rule is harvesting's."""
+    if pkg_dict.get("type") == "harvest" or pkg_dict.get("dataset_type") == "harvest":
+        return
     pkg = as_pkg(pkg_dict)
+    if pkg is None:
+        return
+    if not pkg_dict.get("access_level") and pkg.id and "resources" not in pkg_dict:
+        pkg = package_by_ref(pkg.id) or pkg    # a search result's fl left the level out
+    judged = [pkg]
+    if snapshot:
+        now = package_by_ref(pkg.id)
+        if now is not None:
+            judged.append(now)
+    for each in judged:
+        if each.level == OPEN:
+            continue
+        resources = pkg_dict.get("resources")
+        if isinstance(resources, list):
+            pkg_dict["resources"] = [visible_resource(context, each, res)
+                                     if isinstance(res, dict) else res for res in resources]
+        derived = [key for key in pkg_dict if _resource_derived(key)
+                   and key not in VISIBLE_INDEX_FIELDS]
+        if derived and not _every_resource_allowed(context, each):
+            for key in derived:
+                del pkg_dict[key]
+
+
+def index_document(pkg_dict: dict) -> dict:
+    """A dataset's search index document, in place: the links of a dataset
+    that is not open (its resources' URLs and every other resource field but
+    :data:`VISIBLE_INDEX_FIELDS`) are not indexed, so that no query finds it by
+    them; the stored ``validated_data_dict`` keeps them for those entitled."""
+    raw = pkg_dict.get("validated_data_dict")
+    source = json.loads(raw) if isinstance(raw, str) and raw else pkg_dict
+    pkg = as_pkg(source)
     if pkg is None or pkg.level == OPEN:
         return pkg_dict
-    for res in pkg_dict.get("resources") or []:
-        if not isinstance(res, dict):
-            continue
-        if not decide(context, pkg, res.get("id")).allowed:
-            res["url"] = ""
-            res[RESTRICTED_KEY] = "restricted"
+    for key in [key for key in pkg_dict if _resource_derived(key)]:
+        if key not in VISIBLE_INDEX_FIELDS:
+            del pkg_dict[key]
     return pkg_dict
-
-
-def strip_search_result(context: dict, result: dict) -> dict:
-    """A package_search result, including raw Solr fields asked for with
-    ``fl`` (``res_url``, ``data_dict``, ``validated_data_dict``)."""
-    pkg = as_pkg(result)
-    if pkg is None:
-        return result
-    if not result.get("access_level") and result.get("id") and "resources" not in result:
-        pkg = package_by_ref(result["id"]) or pkg
-    if pkg.level == OPEN:
-        return result
-    strip_package(context, result)
-    if "res_url" in result and not decide(context, pkg).allowed:
-        result["res_url"] = []
-    for key in ("data_dict", "validated_data_dict"):
-        raw = result.get(key)
-        if isinstance(raw, str):
-            try:
-                inner = json.loads(raw)
-            except ValueError:
-                result[key] = ""
-                continue
-            result[key] = json.dumps(strip_package(context, inner))
-    return result
-
-
-def strip_activity(context: dict, activity: dict) -> dict:
-    """An activity's copy of a dataset: its resource URLs, unless the user
-    may get the data now (the stricter of the dataset's current level and the
-    level it had then)."""
-    data = activity.get("data")
-    if not isinstance(data, dict) or not isinstance(data.get("package"), dict):
-        return activity
-    copy = data["package"]
-    current = package_by_ref(copy.get("id") or activity.get("object_id") or "")
-    then = as_pkg(copy)
-    for pkg in (current, then):
-        if pkg is None or pkg.level == OPEN:
-            continue
-        for res in copy.get("resources") or []:
-            if isinstance(res, dict) and not decide(context, pkg, res.get("id")).allowed:
-                res["url"] = ""
-                res[RESTRICTED_KEY] = "restricted"
-    return activity
-
-

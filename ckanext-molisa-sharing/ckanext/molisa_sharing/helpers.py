@@ -149,8 +149,8 @@ def molisa_sharing_security_levels() -> list[dict[str, str]]:
 
 def molisa_sharing_source_types() -> list[dict[str, str]]:
     return [{"value": "", "text": tk._("(not known yet)")},
-            {"value": "ckan", "text": tk._("CKAN portal")},
-            {"value": "dcat_rdf", "text": tk._("DCAT RDF catalogue")},
+            {"value": "molisa_ckan", "text": tk._("CKAN portal")},
+            {"value": "molisa_dcat", "text": tk._("DCAT RDF catalogue")},
             {"value": "molisa_sector_db", "text": tk._("MOLISA sector database")}]
 
 

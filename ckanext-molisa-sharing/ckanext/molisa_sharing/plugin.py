@@ -8,6 +8,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.molisa.interfaces import IMolisaVisibility
 from ckanext.molisa_audit.interfaces import IMolisaAudit
 
 from . import access, audit, downloads
@@ -29,6 +30,7 @@ class MolisaSharingPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IApiToken, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(IMolisaAudit, inherit=True)
+    p.implements(IMolisaVisibility)
 
     def i18n_domain(self):
         return "ckanext-molisa-sharing"
@@ -37,16 +39,14 @@ class MolisaSharingPlugin(p.SingletonPlugin, DefaultTranslation):
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
 
-    # IPackageController: resource URLs only for those who may get the data
-    def after_dataset_show(self, context, pkg_dict):
-        access.strip_package(context, pkg_dict)
+    # IMolisaVisibility: what of a restricted resource a person without
+    # access sees (the kernel's visibility.visible_dataset asks on every path)
+    def molisa_visible_dataset(self, context, pkg_dict, snapshot=False):
+        access.visible_dataset(context, pkg_dict, snapshot)
 
-    def after_dataset_search(self, search_results, search_params):
-        context = access.current_context()
-        for result in search_results.get("results") or []:
-            if isinstance(result, dict):
-                access.strip_search_result(context, result)
-        return search_results
+    # IPackageController: the links of restricted datasets are not indexed
+    def before_dataset_index(self, pkg_dict):
+        return access.index_document(pkg_dict)
 
     # IApiToken: remember which token authenticated the request (a token
     # bound to a grant opens only that grant)

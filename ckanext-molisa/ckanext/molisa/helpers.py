@@ -89,10 +89,7 @@ def get_translated(next_helper, data_dict, field):
 
 @tk.chained_helper
 def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
-    """MOLISA datasets are called "datasets" in the UI, like CKAN's own; the
-    ministry's organizations are its units."""
-    if entity_type == "package" and object_type == "molisa_dataset":
-        object_type = "dataset"
+    """The ministry's organizations are its units."""
     if entity_type == "organization" and purpose in ("main nav", "page title", "facet label"):
         return tk._("Units")
     return next_helper(entity_type, object_type, purpose)

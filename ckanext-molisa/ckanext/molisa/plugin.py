@@ -6,13 +6,17 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import facets, indexing
+from . import facets, indexing, input_guard, visibility
+from .logic import guards
+from .logic.action import get_actions
+from .logic.auth import get_auth_functions
 
 
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(get_actions)
+@tk.blanket.auth_functions(get_auth_functions)
 @tk.blanket.validators
 @tk.blanket.helpers
+@tk.blanket.blueprints
 @tk.blanket.cli
 @tk.blanket.config_declarations
 class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
@@ -20,12 +24,19 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-molisa")
+
+    # IMiddleware: input no part of the portal can store is refused first
+    def make_middleware(self, app, config):
+        app.before_request(input_guard.before_request)
+        guards.register_error_handlers(app)
+        return app
 
     # IFacets
     def dataset_facets(self, facets_dict, package_type):
@@ -38,5 +49,12 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         return indexing.molisa_index_fields(pkg_dict)
 
+    def after_dataset_show(self, context, pkg_dict):
+        visibility.visible_dataset(context, pkg_dict)
+
     def after_dataset_search(self, search_results, search_params):
+        context = visibility.request_context()
+        for result in search_results.get("results") or []:
+            if isinstance(result, dict):
+                visibility.visible_search_result(context, result)
         return facets.label_facets(search_results)

@@ -14,7 +14,7 @@ pytestmark = pytest.mark.usefixtures("with_plugins")
 def dataset(audit):
     org = factories.Organization(unit_type="department")
     return helpers.call_action(
-        "package_create", context={"user": audit.admin["name"]}, type="molisa_dataset",
+        "package_create", context={"user": audit.admin["name"]}, type="dataset",
         name="ds-audit", title="Dữ liệu", notes="Mô tả", owner_org=org["id"], sector="tre-em",
         access_level="open", license_id="cc-by-4.0", update_frequency="annual",
         contact_name="A", contact_email="a@molisa.gov.vn",
@@ -79,14 +79,14 @@ def test_a_download_is_logged(app, audit, dataset):
 @pytest.mark.req("R15.1")
 def test_page_views_are_logged_for_logged_in_users_only(app, audit, dataset):
     user = factories.UserWithToken()
-    app.get("/molisa_dataset/ds-audit")  # anonymous: not a "page view by a logged-in user"
-    app.get("/molisa_dataset/ds-audit", headers={"Authorization": user["token"]})
+    app.get("/dataset/ds-audit")  # anonymous: not a "page view by a logged-in user"
+    app.get("/dataset/ds-audit", headers={"Authorization": user["token"]})
     resource = dataset["resources"][0]
-    app.get(f"/molisa_dataset/ds-audit/resource/{resource['id']}",
+    app.get(f"/dataset/ds-audit/resource/{resource['id']}",
             headers={"Authorization": user["token"]})
     events = audit.events(channel="web")
     assert [(e["action"], e["actor"]) for e in events] == [
-        ("molisa_dataset.read", user["name"]), ("molisa_dataset_resource.read", user["name"])]
+        ("dataset.read", user["name"]), ("dataset_resource.read", user["name"])]
     assert events[0]["datasets"] == [dataset["id"]]
     assert events[1]["resources"] == [resource["id"]]
 

@@ -43,7 +43,7 @@ def traffic(app, audit, sysadmin):
 def dataset(audit):
     org = factories.Organization(unit_type="department")
     return helpers.call_action(
-        "package_create", context={"user": audit.admin["name"]}, type="molisa_dataset",
+        "package_create", context={"user": audit.admin["name"]}, type="dataset",
         name="ds-audit-views", title="Lao động việc làm", notes="Mô tả", owner_org=org["id"],
         sector="tre-em", access_level="open", license_id="cc-by-4.0",
         update_frequency="annual", contact_name="A", contact_email="a@molisa.gov.vn")
@@ -106,12 +106,12 @@ def test_datasets_are_linked_and_filtered_by_name(app, audit, sysadmin, dataset)
     body = _get(app, "/audit/", sysadmin, query_string={"dataset": dataset["name"]}).body
     assert body.count("<code>package_show</code>") == 1
     assert "<code>package_search</code>" not in body
-    assert '<a href="/molisa_dataset/ds-audit-views">Lao động việc làm</a>' in body
+    assert '<a href="/dataset/ds-audit-views">Lao động việc làm</a>' in body
     top = _get(app, "/audit/live.json", sysadmin).json["top_datasets"]
     assert top == [{"id": dataset["id"], "title": "Lao động việc làm", "events": 1,
-                    "url": "/molisa_dataset/ds-audit-views"}]
+                    "url": "/dataset/ds-audit-views"}]
     body = _get(app, "/audit/stats", sysadmin, query_string={"group_by": "dataset"}).body
-    assert "/molisa_dataset/ds-audit-views" in body
+    assert "/dataset/ds-audit-views" in body
     assert f"/audit/?since=" in body and f"dataset={dataset['id']}" in body
 
 
@@ -295,6 +295,7 @@ def test_odd_filters_never_give_a_500(app, sysadmin):
             "/audit/stats/export.csv?group_by=x%0d%0aSet-Cookie:a=b", "/audit/live?minutes=0"]:
         response = _get(app, url, sysadmin, status=None)
         assert response.status_code in (200, 302, 400), url
+    # a NUL is refused at the door, for every page (ckanext.molisa.input_guard)
     response = _get(app, "/en/audit/", sysadmin, query_string={"actor": "a\x00"}, status=400)
-    assert 'id="audit-actor-error"' in response.body
+    assert "cannot be stored" in response.body
 

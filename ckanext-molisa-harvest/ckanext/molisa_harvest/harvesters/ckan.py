@@ -3,7 +3,7 @@ province's) into the MOLISA schema (R9.2, R12.1): ckanext-harvest's CKAN
 harvester, with
 
 - each remote dataset mapped by :func:`ckanext.molisa_harvest.mapping.to_molisa`
-  and stored as a ``molisa_dataset`` through the schema's own validation
+  and stored as a MOLISA-schema ``dataset`` through the schema's own validation
   (the stock harvester forces CKAN's default schema, which would drop the
   MOLISA fields);
 - datasets that are gone from the source withdrawn here (deleted) on the

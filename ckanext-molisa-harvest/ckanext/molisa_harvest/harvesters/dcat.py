@@ -1,7 +1,7 @@
 """Harvests a DCAT catalogue (DCAT-AP 2 or 3: the National Data Portal's,
 a ministry's, a province's) into the MOLISA schema (R9.2, R12.1):
 ckanext-dcat's RDF harvester, with each dataset mapped by
-:func:`ckanext.molisa_harvest.mapping.to_molisa` into a ``molisa_dataset``.
+:func:`ckanext.molisa_harvest.mapping.to_molisa` into a MOLISA-schema ``dataset``.
 Paging (Hydra), updates by ``dct:identifier``/URI and the withdrawal of
 datasets gone from the catalogue are ckanext-dcat's; every connection is
 logged in the audit log.

@@ -2,7 +2,7 @@
 
 A source's URL is an SQLAlchemy URL to a PostgreSQL database, read with a
 read-only account; its configuration (``sector_db_config``) lists the tables,
-views or queries to publish, each as one dataset of type ``molisa_dataset``
+views or queries to publish, each as one dataset of type MOLISA-schema ``dataset``
 with a CSV resource in the file store and its rows in the DataStore.
 
 * gather: connects once, checks every configured dataset (relation present,
@@ -313,7 +313,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
         modified = (stamp or datetime.date.today().isoformat())[:10]
         where = ds["relation"] or "query"
         pkg = {
-            "type": "molisa_dataset",
+            "type": "dataset",
             "name": ds["name"],
             "title": ds["title"],
             "title_en": ds["title_en"] or "",

@@ -9,7 +9,7 @@ from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from .. import connections, health, indexing
+from .. import connections, health, indexing, visibility
 from . import dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
@@ -96,9 +96,57 @@ def _running_jobs(source_id: str | None) -> set[str]:
     return {row.id for row in query}
 
 
+@tk.chained_action
+@tk.side_effect_free
+def harvest_source_list(original_action, context, data_dict):
+    """The harvest sources the user may see (:mod:`..visibility`): every
+    public one, and those of the units they administer; configurations and
+    credentials only for those admins. (ckanext-harvest's own list gives
+    everything to anonymous callers and nothing to logged-in ones who are
+    not sysadmins: it filters by its obsolete "publisher" groups.)"""
+    # ckanext-harvest's action never asks its own auth function (everyone may)
+    tk.check_access("harvest_source_list", context, data_dict)
+    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
+    every = original_action(dict(context, user=site_user["name"], auth_user_obj=None),
+                            data_dict)
+    shown = []
+    for source in every:
+        package = model.Package.get(source.get("id") or "")
+        if package is None or not visibility.may_see_source(context, package):
+            continue
+        shown.append(visibility.visible_source(context, dict(source,
+                                                             owner_org=package.owner_org)))
+    return shown
+
+
+@tk.chained_action
+@tk.side_effect_free
+def harvest_source_show(original_action, context, data_dict):
+    """ckanext-harvest's ``harvest_source_show``; a lookup by URL of a source
+    the user may not see answers "not found", like a URL that no source has
+    (a refusal would confirm the address)."""
+    if not data_dict.get("id") and not data_dict.get("url"):
+        raise tk.ValidationError({"id": [tk._("Missing value")]})
+    if data_dict.get("url") and not data_dict.get("id"):
+        found = model.Session.query(HarvestSource.id).filter_by(url=data_dict["url"]).first()
+        if found is None:
+            raise tk.ObjectNotFound(tk._("Harvest source not found"))
+        try:
+            tk.check_access("harvest_source_show", context, {"id": found.id})
+        except tk.NotAuthorized:
+            raise tk.ObjectNotFound(tk._("Harvest source not found"))
+        data_dict = dict(data_dict, id=found.id)
+    else:
+        # ckanext-harvest's action leaves its auth to package_show's
+        tk.check_access("harvest_source_show", context, data_dict)
+    return original_action(context, data_dict)
+
+
 def get_actions() -> dict:
     actions = dict(dcat.get_actions())
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
                     "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
-                    "harvest_jobs_run": harvest_jobs_run})
+                    "harvest_jobs_run": harvest_jobs_run,
+                    "harvest_source_list": harvest_source_list,
+                    "harvest_source_show": harvest_source_show})
     return actions

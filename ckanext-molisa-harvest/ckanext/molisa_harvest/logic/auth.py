@@ -1,12 +1,17 @@
-"""Who may see a harvest source's health and run it now: the members of the
-unit that owns the source (health) and its admins and editors (run now), and
-the sysadmins. Denied by default, never anonymous."""
+"""Auth functions of harvesting: a source's health and running it now (the
+members of the unit that owns the source for the health of a public source,
+its admins for any other; its admins and editors to run it; sysadmins), and
+ckanext-harvest's own auth functions chained so that every harvest internal
+follows :mod:`ckanext.molisa_harvest.visibility`. Denied by default."""
 from __future__ import annotations
 
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 from ckan import authz, model
+from ckanext.harvest.model import HarvestJob, HarvestObject
+
+from .. import visibility
 
 
 def _owner_org(data_dict: dict[str, Any]) -> str | None:
@@ -28,7 +33,11 @@ def _allowed(context, data_dict, permission: str) -> bool:
 
 
 def molisa_harvest_source_health(context, data_dict):
-    if _allowed(context, data_dict, "read"):
+    package = model.Package.get(data_dict.get("id") or "")
+    public = package is not None and visibility.is_public_type(
+        visibility.source_type_of(package))
+    if (public and _allowed(context, data_dict, "read")) or (
+            package is not None and visibility.administers(context, package.owner_org)):
         return {"success": True}
     return {"success": False,
             "msg": tk._("Only the members of the unit that owns this harvest source may see "
@@ -43,6 +52,107 @@ def molisa_harvest_source_run_now(context, data_dict):
                         "source may run it")}
 
 
+def _not_yours() -> dict:
+    return {"success": False,
+            "msg": tk._("Only the admins of the unit that owns this harvest source may see it")}
+
+
+# -- ckanext-harvest's auth, chained -------------------------------------------------
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def package_show(next_auth, context, data_dict):
+    """A harvest source (a dataset of type ``harvest``) that is not public:
+    its unit's admins only."""
+    result = next_auth(context, data_dict)
+    if not result.get("success"):
+        return result
+    package = context.get("package")
+    if not isinstance(package, model.Package):
+        package = model.Package.get((data_dict or {}).get("id") or "")
+    if package is not None and package.type == "harvest" \
+            and not visibility.may_see_source(context, package):
+        return _not_yours()
+    return result
+
+
+def _job_source(data_dict: dict) -> model.Package | None:
+    job = HarvestJob.get(data_dict.get("id") or "") if data_dict.get("id") else None
+    return model.Package.get(job.source_id) if job is not None else None
+
+
+@tk.chained_auth_function
+def harvest_job_show(next_auth, context, data_dict):
+    source = _job_source(data_dict)
+    if source is None:
+        return {"success": True}   # the action answers "not found"
+    if not visibility.may_see_source(context, source):
+        return _not_yours()
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_job_list(next_auth, context, data_dict):
+    source = model.Package.get(data_dict.get("source_id") or "") \
+        if data_dict.get("source_id") else None
+    if source is None:
+        return {"success": False,
+                "msg": tk._("Give the harvest source whose jobs to list (source_id)")}
+    if not visibility.may_see_source(context, source):
+        return _not_yours()
+    return next_auth(context, data_dict)
+
+
+def _object(data_dict: dict):
+    if data_dict.get("id"):
+        return HarvestObject.get(data_dict["id"])
+    if data_dict.get("dataset_id"):
+        pkg = model.Package.get(data_dict["dataset_id"])
+        if pkg is not None:
+            return model.Session.query(HarvestObject).filter(
+                HarvestObject.package_id == pkg.id,
+                HarvestObject.current == True).first()  # noqa: E712
+    return None
+
+
+@tk.chained_auth_function
+@tk.auth_allow_anonymous_access
+def harvest_object_show(next_auth, context, data_dict):
+    """What a harvester read: see visibility.may_see_object (ckanext-harvest
+    shows every object to anyone)."""
+    obj = _object(data_dict or {})
+    if obj is None:
+        return {"success": True}   # the action answers "not found"
+    if not visibility.may_see_object(context, obj):
+        return {"success": False,
+                "msg": tk._("Only the admins of the unit that owns this harvest source may "
+                            "see what it read")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_object_list(next_auth, context, data_dict):
+    source = model.Package.get(data_dict.get("source_id") or "") \
+        if data_dict.get("source_id") else None
+    if source is None or not visibility.administers(context, source.owner_org):
+        return {"success": False,
+                "msg": tk._("Only the admins of the unit that owns a harvest source may "
+                            "list its objects (source_id)")}
+    return next_auth(context, data_dict)
+
+
+@tk.chained_auth_function
+def harvest_log_list(next_auth, context, data_dict):
+    """Every harvester's log: sysadmins only (sysadmins pass auth anyway)."""
+    return {"success": False, "msg": tk._("Only sysadmins may read the harvesters' log")}
+
+
 def get_auth_functions() -> dict:
     return {"molisa_harvest_source_health": molisa_harvest_source_health,
-            "molisa_harvest_source_run_now": molisa_harvest_source_run_now}
+            "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
+            "package_show": package_show,
+            "harvest_job_show": harvest_job_show,
+            "harvest_job_list": harvest_job_list,
+            "harvest_object_show": harvest_object_show,
+            "harvest_object_list": harvest_object_list,
+            "harvest_log_list": harvest_log_list}

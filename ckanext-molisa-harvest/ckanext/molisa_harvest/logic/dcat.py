@@ -11,9 +11,25 @@ non-open dataset's own DCAT document is not found, for every user.
 from __future__ import annotations
 
 import ckan.plugins.toolkit as tk
+from ckanext.dcat.utils import CONTENT_TYPES
 
 RESTRICTED_OPTION = "ckanext.molisa_harvest.dcat.restricted"
 OPEN_ONLY = "access_level:open"
+
+
+#: the serialisations the DCAT endpoints answer in (those ckanext-dcat's
+#: views have a content type for)
+FORMATS = tuple(sorted(CONTENT_TYPES))
+
+
+def _checked(data_dict: dict) -> dict:
+    """A format that ckanext-dcat cannot write (``/catalog.json``) is the
+    caller's mistake, not a server error."""
+    fmt = data_dict.get("format")
+    if fmt is not None and fmt not in FORMATS:
+        raise tk.ValidationError({"format": [
+            tk._("Unknown format: use one of {formats}").format(formats=", ".join(FORMATS))]})
+    return data_dict
 
 
 def _hide() -> bool:
@@ -28,18 +44,21 @@ def _open_only(data_dict: dict) -> dict:
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_show(next_action, context, data_dict):
+    _checked(data_dict)
     return next_action(context, _open_only(data_dict) if _hide() else data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def dcat_catalog_search(next_action, context, data_dict):
+    _checked(data_dict)
     return next_action(context, _open_only(data_dict) if _hide() else data_dict)
 
 
 @tk.chained_action
 @tk.side_effect_free
 def dcat_dataset_show(next_action, context, data_dict):
+    _checked(data_dict)
     if _hide():
         dataset = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
         if dataset.get("access_level") != "open":

@@ -48,7 +48,7 @@ def make_source(ops, frequency: str = "DAILY", unit: str = "unit_a", **kw) -> di
         "harvest_source_create", context={"user": ops["people"]["sysadmin"]["name"]},
         name=kw.pop("name", f"nguon-{uuid.uuid4().hex[:8]}"),
         title=kw.pop("title", "Nguồn thử"),
-        url=UNREACHABLE, source_type="ckan", frequency=frequency,
+        url=UNREACHABLE, source_type="molisa_ckan", frequency=frequency,
         owner_org=ops[unit]["id"], **kw)
 
 

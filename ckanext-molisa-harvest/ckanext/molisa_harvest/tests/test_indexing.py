@@ -67,7 +67,10 @@ def test_when_a_job_finishes_its_datasets_are_committed_at_once(ops, monkeypatch
     job.gather_finished = ago(minutes=2)
     job.save()
     make_object(job)                                   # every object done
-    dataset = factories.Dataset(owner_org=ops["unit_a"]["id"])   # indexed, not committed
+    dataset = factories.Dataset(                      # indexed, not committed
+        owner_org=ops["unit_a"]["id"], notes="Số liệu.", sector="lao-dong-viec-lam",
+        access_level="open", license_id="cc-by-4.0", update_frequency="annual",
+        contact_name="Phòng Thống kê", contact_email="thongke@molisa.example.vn")
     context = {"user": ops["people"]["sysadmin"]["name"]}
 
     helpers.call_action("harvest_jobs_run", context=dict(context), source_id=source["id"])

@@ -128,7 +128,7 @@ def test_ckan_harvester_maps_the_national_portal_and_withdraws_deleted_datasets(
     assert set(got) == {nat["unemployed"]["title"], nat["poor"]["title"], nat["other"]["title"]}
 
     unemployed = got[nat["unemployed"]["title"]]
-    assert unemployed["type"] == "molisa_dataset"
+    assert unemployed["type"] == "dataset"
     assert unemployed["id"] == nat["unemployed"]["id"]            # the remote id, kept
     assert unemployed["title_en"] == "Unemployed people by province, 2024"
     assert unemployed["notes_en"] == "Unemployed people of working age, by province."
@@ -186,7 +186,7 @@ def test_dcat_harvester_reads_the_national_catalogue_page_by_page(
     got = _by_title(_harvested(source["id"]))
     assert set(got) == {nat["unemployed"]["title"], nat["poor"]["title"], nat["other"]["title"]}
     unemployed = got[nat["unemployed"]["title"]]
-    assert unemployed["type"] == "molisa_dataset"
+    assert unemployed["type"] == "dataset"
     assert unemployed["owner_org"] == _org_id("cuc-viec-lam")
     assert unemployed["sector"] == "lao-dong-viec-lam"
     assert unemployed["notes"] == nat["unemployed"]["notes"]
@@ -251,7 +251,7 @@ def _our_datasets(portal) -> dict[str, dict]:
     made = {}
     for level in ("open", "default_shared", "special_request", "internal"):
         made[level] = helpers.call_action(
-            "package_create", context=_ctx(portal), type="molisa_dataset",
+            "package_create", context=_ctx(portal), type="dataset",
             name=unique("bo-du-lieu-" + level.replace("_", "-")),
             title=f"Lao động có việc làm ({level})", title_en=f"Employed workers ({level})",
             notes="Số lao động có việc làm theo tỉnh.", notes_en="Employed workers by province.",

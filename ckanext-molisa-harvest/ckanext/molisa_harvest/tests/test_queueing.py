@@ -141,6 +141,6 @@ def test_two_fetch_consumers_import_every_object_once_when_each_is_queued_twice(
     errors = [e.message for o in objects for e in o.errors]
     assert len(errors) == 1 and "ghi_chu" in errors[0], errors
     names = [name for (name,) in model.Session.query(model.Package.name).filter(
-        model.Package.state == "active", model.Package.type == "molisa_dataset")]
+        model.Package.state == "active", model.Package.type == "dataset")]
     assert sorted(names) == ["test-bao-tro-theo-tinh", "test-hoc-vien-gdnn",
                              "test-nguoi-co-cong-theo-tinh"]

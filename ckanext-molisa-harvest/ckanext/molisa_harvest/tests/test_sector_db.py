@@ -69,7 +69,7 @@ def test_a_harvest_publishes_csv_and_datastore(source, sector_db):
     assert report == {"changed": 3, "errors": 1, "withdrawn": 0}
 
     pkg = _show(OPEN_NCC)
-    assert pkg["type"] == "molisa_dataset"
+    assert pkg["type"] == "dataset"
     assert pkg["access_level"] == "open" and pkg["license_id"] == "cc-by-4.0"
     assert pkg["personal_data"] == "false"
     assert pkg["sector"] == "nguoi-co-cong" and pkg["update_frequency"] == "monthly"

@@ -525,7 +525,7 @@ def molisa_sharing_request_list(context, data_dict):
         query = query.filter(Request.state == data["state"])
     if data.get("kind"):
         query = query.filter(Request.kind == data["kind"])
-    if tk.asbool(data.get("overdue") or False):
+    if data.get("overdue"):
         query = query.filter(Request.state == "submitted", Request.due_at < now())
     count = query.count()
     rows = query.order_by(Request.updated.desc()).offset(data["offset"]).limit(data["limit"])
@@ -877,8 +877,9 @@ def molisa_sharing_inbound_create(context, data_dict):
     :param schedule, frequency: time and frequency of the connection
     :param details: other details
     :param contact_name, contact_position, contact_email, contact_phone: the contact
-    :param source_url, source_type: where to harvest (``ckan``, ``dcat_rdf``,
-        ``molisa_sector_db``), when known
+    :param source_url, source_type: where to harvest (``molisa_ckan``,
+        ``molisa_dcat``, ``molisa_sector_db``; ``ckan`` and ``dcat_rdf`` are read
+        as the first two), when known
     """
     data = _validate(data_dict, schema.molisa_sharing_inbound_create(), context)
     org = model.Group.get(data["owner_org"])

@@ -5,10 +5,10 @@ dataset's data asks :func:`ckanext.molisa_sharing.access.decide`.
   dump and the data tables view, which call ``datastore_search``): auth.
 - Resource views (``resource_view_show``): auth; ``resource_view_list`` lists
   no view to those who may not see the data.
-- Resource URLs in ``package_show`` and ``resource_show`` (which reads
-  ``package_show``): the plugin's ``after_dataset_show``; in
-  ``package_search``: ``after_dataset_search``; in ``resource_search``,
-  ``current_package_list_with_resources`` and the activity stream: here.
+- Resource links in every answer that carries a dataset: the kernel's visible
+  view (``ckanext.molisa.visibility``), whose rule for restricted resources
+  is :func:`..access.visible_dataset`; ``package_search`` here keeps the id
+  that rule needs and drops facets on resource URLs.
 - ``internal`` datasets are private (CKAN hides them outside their unit).
 """
 from __future__ import annotations
@@ -18,12 +18,6 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa_sharing import access
-
-ACTIVITY_LISTS = (
-    "package_activity_list", "organization_activity_list", "group_activity_list",
-    "user_activity_list", "dashboard_activity_list", "recently_changed_packages_activity_list",
-)
-
 
 def _resource_id(data_dict: dict) -> str:
     return data_dict.get("resource_id") or data_dict.get("id") or ""
@@ -184,25 +178,6 @@ def resource_view_list(next_action, context, data_dict):
 
 
 @tk.chained_action
-@tk.side_effect_free
-def resource_search(next_action, context, data_dict):
-    result = next_action(context, data_dict)
-    for res in result.get("results") or []:
-        if isinstance(res, dict) and res.get("id"):
-            pkg = access.package_of_resource(res["id"])
-            if pkg is not None and not access.decide(context, pkg, res["id"]).allowed:
-                res["url"] = ""
-                res[access.RESTRICTED_KEY] = "restricted"
-    return result
-
-
-@tk.chained_action
-@tk.side_effect_free
-def current_package_list_with_resources(next_action, context, data_dict):
-    return [access.strip_package(context, pkg) for pkg in next_action(context, data_dict)]
-
-
-@tk.chained_action
 def package_create(next_action, context, data_dict):
     return next_action(context, _internal_is_private(data_dict))
 
@@ -218,71 +193,14 @@ def _internal_is_private(data_dict: dict) -> dict:
     return data_dict
 
 
-def _activity_chain(name: str):
-    @tk.chained_action
-    @tk.side_effect_free
-    def chained(next_action, context, data_dict):
-        result = next_action(context, data_dict)
-        for activity in result if isinstance(result, list) else []:
-            if isinstance(activity, dict):
-                access.strip_activity(context, activity)
-        return result
-    chained.__name__ = name
-    return chained
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_show(next_action, context, data_dict):
-    result = next_action(context, data_dict)
-    return access.strip_activity(context, result) if isinstance(result, dict) else result
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_data_show(next_action, context, data_dict):
-    result = next_action(context, data_dict)
-    if isinstance(result, dict):
-        data = result if isinstance(result.get("package"), dict) else {"package": result}
-        access.strip_activity(context, {"data": data})  # strips in place
-    return result
-
-
-@tk.chained_action
-@tk.side_effect_free
-def activity_diff(next_action, context, data_dict):
-    """The diff of two versions shows their URLs: only to those who may get
-    the data."""
-    from ckan import model
-    activity = model.Session.get(_activity_model(), data_dict.get("id") or "")
-    if activity is not None:
-        pkg = access.package_by_ref(activity.object_id or "")
-        if pkg is not None and not access.decide(context, pkg).allowed:
-            raise tk.NotAuthorized(access.decide(context, pkg).msg)
-    return next_action(context, data_dict)
-
-
-def _activity_model():
-    from ckanext.activity.model import Activity
-    return Activity
-
-
 def actions() -> dict[str, Any]:
-    result = {
+    return {
         "datastore_search": datastore_search,
         "package_search": package_search,
         "resource_view_list": resource_view_list,
-        "resource_search": resource_search,
-        "current_package_list_with_resources": current_package_list_with_resources,
         "package_create": package_create,
         "package_update": package_update,
-        "activity_show": activity_show,
-        "activity_data_show": activity_data_show,
-        "activity_diff": activity_diff,
     }
-    for name in ACTIVITY_LISTS:
-        result[name] = _activity_chain(name)
-    return result
 
 
 def auth_functions() -> dict[str, Any]:

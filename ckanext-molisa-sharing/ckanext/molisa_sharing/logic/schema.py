@@ -8,7 +8,7 @@ REQUESTER_TYPES = ("state_agency", "organization", "individual")
 
 
 @validator_args
-def molisa_sharing_request_create(not_empty, ignore_missing, default, one_of, boolean_validator,
+def molisa_sharing_request_create(not_empty, ignore_missing, default, one_of, molisa_boolean,
                                   molisa_sharing_list, molisa_sharing_text, molisa_sharing_date,
                                   molisa_sharing_email, molisa_sharing_phone,
                                   molisa_sharing_security_level):
@@ -30,7 +30,7 @@ def molisa_sharing_request_create(not_empty, ignore_missing, default, one_of, bo
         "period_start": [not_empty, molisa_sharing_date],
         "period_end": [not_empty, molisa_sharing_date],
         "legal_basis": text,
-        "system_connection": [default(False), boolean_validator],
+        "system_connection": [default(False), molisa_boolean],
         "security_level": [ignore_missing, molisa_sharing_security_level],
     }
 
@@ -58,7 +58,7 @@ def molisa_sharing_optional_reason(not_empty, ignore_missing, molisa_sharing_tex
 
 
 @validator_args
-def molisa_sharing_request_approve(not_empty, ignore_missing, boolean_validator,
+def molisa_sharing_request_approve(not_empty, ignore_missing, molisa_boolean,
                                    molisa_sharing_list, molisa_sharing_date, molisa_sharing_text,
                                    molisa_sharing_ip_list, molisa_sharing_positive_int):
     return {
@@ -71,7 +71,7 @@ def molisa_sharing_request_approve(not_empty, ignore_missing, boolean_validator,
         "rate_limit_per_minute": [ignore_missing, molisa_sharing_positive_int],
         "quota_per_day": [ignore_missing, molisa_sharing_positive_int],
         "allowed_ips": [ignore_missing, molisa_sharing_ip_list],
-        "fee_exempt": [ignore_missing, boolean_validator],
+        "fee_exempt": [ignore_missing, molisa_boolean],
         "conditions": [ignore_missing, molisa_sharing_text],
         "reason": [ignore_missing, molisa_sharing_text],
     }
@@ -79,13 +79,13 @@ def molisa_sharing_request_approve(not_empty, ignore_missing, boolean_validator,
 
 @validator_args
 def molisa_sharing_request_list(ignore_missing, default, one_of, natural_number_validator,
-                                unicode_safe, limit_to_configured_maximum):
+                                molisa_boolean, limit_to_configured_maximum):
     return {
         "role": [default("mine"), one_of(["mine", "review", "all"])],
         "state": [ignore_missing, one_of(
             ["draft", "submitted", "changes_requested", "approved", "rejected"])],
         "kind": [ignore_missing, one_of(list(KINDS))],
-        "overdue": [ignore_missing, unicode_safe],
+        "overdue": [ignore_missing, molisa_boolean],
         "limit": [default(50), natural_number_validator,
                   limit_to_configured_maximum("ckanext.molisa_sharing.list_limit_max", 500)],
         "offset": [default(0), natural_number_validator],
@@ -124,7 +124,7 @@ def molisa_sharing_token_create(not_empty, ignore_missing, molisa_sharing_text):
 @validator_args
 def molisa_sharing_inbound_create(not_empty, ignore_missing, molisa_sharing_text,
                                   molisa_sharing_email, molisa_sharing_phone, url_validator,
-                                  one_of, unicode_safe):
+                                  unicode_safe, molisa_sharing_source_type):
     text = [not_empty, molisa_sharing_text]
     return {
         "owner_org": [not_empty, unicode_safe],
@@ -139,7 +139,7 @@ def molisa_sharing_inbound_create(not_empty, ignore_missing, molisa_sharing_text
         "contact_email": [not_empty, molisa_sharing_email],
         "contact_phone": [ignore_missing, molisa_sharing_phone],
         "source_url": [ignore_missing, molisa_sharing_text, url_validator],
-        "source_type": [ignore_missing, one_of(["ckan", "dcat_rdf", "molisa_sector_db"])],
+        "source_type": [ignore_missing, molisa_sharing_source_type],
     }
 
 

@@ -99,4 +99,18 @@ def molisa_sharing_positive_int(value: Any, context) -> int:
     return number
 
 
+#: harvest source types an inbound request may name: the MOLISA harvesters,
+#: which map into the dataset schema; the stock types' names are read as them
+SOURCE_TYPES = {"molisa_ckan": "molisa_ckan", "molisa_dcat": "molisa_dcat",
+                "molisa_sector_db": "molisa_sector_db",
+                "ckan": "molisa_ckan", "dcat_rdf": "molisa_dcat"}
+
+
+def molisa_sharing_source_type(value: Any, context) -> str:
+    if not isinstance(value, str) or value not in SOURCE_TYPES:
+        raise tk.Invalid(tk._("Value must be one of {}").format(
+            ", ".join(sorted(set(SOURCE_TYPES.values())))))
+    return SOURCE_TYPES[value]
+
+
 __all__ = [name for name in dir() if name.startswith("molisa_sharing_")]

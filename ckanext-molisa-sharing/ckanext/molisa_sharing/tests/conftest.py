@@ -35,7 +35,7 @@ def pdf_upload(name: str = "thiet-ke-ky-thuat.pdf") -> FileStorage:
 
 def dataset_data(owner_org: str, level: str, **overrides) -> dict:
     data = {
-        "type": "molisa_dataset",
+        "type": "dataset",
         "name": f"tro-giup-xa-hoi-{level.replace('_', '-')}",
         "title": f"Đối tượng trợ giúp xã hội ({level})",
         "title_en": f"Social assistance beneficiaries ({level})",
@@ -215,7 +215,7 @@ def reset_database(reset_db, migrate_db_for) -> None:
             " molisa_audit_archive, molisa_audit_alembic_version CASCADE")
     partitions.forget()
     reset_db()
-    for plugin in ("activity", "harvest", "molisa_audit", "molisa_sharing"):
+    for plugin in ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing"):
         migrate_db_for(plugin)
 
 

@@ -83,7 +83,7 @@ def test_apply_changes_resubmit_approve_download_suspend(world, web_server, page
 
     # the applicant finds the dataset: no data, why, the fee and "Request access"
     _log_in(page, base, world.grantee)
-    page.goto(f"{base}/molisa_dataset/{dataset['name']}")
+    page.goto(f"{base}/dataset/{dataset['name']}")
     notice = page.locator(".molisa-sharing-notice")
     expect(notice).to_contain_text("chỉ được chia sẻ với người dùng đã được phê duyệt")
     expect(notice.locator(".molisa-sharing-fee")).to_have_text("500.000 đồng")
@@ -181,7 +181,7 @@ def test_apply_changes_resubmit_approve_download_suspend(world, web_server, page
     assert response.status == 403
     expect(page.locator("#error-content")).to_contain_text(
         "Quyền khai thác của quý vị đang bị đình chỉ: Nghi ngờ sử dụng sai mục đích")
-    page.goto(f"{base}/molisa_dataset/{dataset['name']}")
+    page.goto(f"{base}/dataset/{dataset['name']}")
     expect(page.locator(".molisa-sharing-notice")).to_contain_text(
         "Nghi ngờ sử dụng sai mục đích")
     suspended = [m for m in mailbox.to("grantee@example.vn") if _subject_has(m, "đình chỉ")]

@@ -72,7 +72,7 @@ def form_data(world, level="special_request", **overrides) -> MultiDict:
 # -- datasets: the button, the message, the fee; no download URL ----------------------
 
 def _dataset_url(world, level):
-    return f"/molisa_dataset/{world.datasets[level]['name']}"
+    return f"/dataset/{world.datasets[level]['name']}"
 
 
 def _resource_url(world, level):

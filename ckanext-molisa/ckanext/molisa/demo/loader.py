@@ -37,7 +37,7 @@ def load(context: dict[str, Any], limit: int | None = None,
             continue
         except tk.ObjectNotFound:
             pass
-        pkg = tk.get_action("package_create")(_fresh(context), dict(dataset, type="molisa_dataset"))
+        pkg = tk.get_action("package_create")(_fresh(context), dict(dataset, type="dataset"))
         for resource in item["resources"]:
             _add_resource(context, pkg["id"], resource, with_datastore)
         created.append(pkg["name"])

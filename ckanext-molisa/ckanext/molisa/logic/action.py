@@ -6,14 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa import codelists
+from ckanext.molisa.logic import chained, guards
 from ckanext.molisa.logic import schema as molisa_schema
-
-__all__ = [
-    "molisa_codelist_list",
-    "molisa_codelist_show",
-    "molisa_units_seed",
-    "molisa_demo_load",
-]
 
 
 #: Organization fields that seeding keeps in line with the annex.
@@ -112,3 +106,16 @@ def molisa_demo_load(context, data_dict):
     return loader.load(context, limit=data.get("limit"),
                        with_datastore=data.get("with_datastore", True))
 
+
+def get_actions() -> dict[str, Any]:
+    """The ``molisa_*`` actions and the core actions chained for the visible
+    view of datasets (``chained.py``)."""
+    actions: dict[str, Any] = {
+        "molisa_codelist_list": molisa_codelist_list,
+        "molisa_codelist_show": molisa_codelist_show,
+        "molisa_units_seed": molisa_units_seed,
+        "molisa_demo_load": molisa_demo_load,
+    }
+    actions.update(chained.actions())
+    actions.update(guards.actions())
+    return actions

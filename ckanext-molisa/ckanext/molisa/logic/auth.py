@@ -2,15 +2,11 @@
 auth function before it is called, so returning False here means "sysadmins only"."""
 from __future__ import annotations
 
+from typing import Any
+
 import ckan.plugins.toolkit as tk
 
-
-__all__ = [
-    "molisa_codelist_list",
-    "molisa_codelist_show",
-    "molisa_units_seed",
-    "molisa_demo_load",
-]
+from ckanext.molisa.logic import guards
 
 
 @tk.auth_allow_anonymous_access
@@ -31,3 +27,13 @@ def molisa_units_seed(context, data_dict):
 def molisa_demo_load(context, data_dict):
     return {"success": False, "msg": tk._("Only system administrators can load the demo data.")}
 
+
+def get_auth_functions() -> dict[str, Any]:
+    functions: dict[str, Any] = {
+        "molisa_codelist_list": molisa_codelist_list,
+        "molisa_codelist_show": molisa_codelist_show,
+        "molisa_units_seed": molisa_units_seed,
+        "molisa_demo_load": molisa_demo_load,
+    }
+    functions.update(guards.auth_functions())
+    return functions

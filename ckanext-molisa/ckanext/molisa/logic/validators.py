@@ -20,6 +20,13 @@ __all__ = [
     "molisa_not_before",
     "molisa_columns",
     "molisa_columns_output",
+    "molisa_boolean",
+    "molisa_texts",
+    # CKAN's own, hardened: a list or an object is an invalid value, not a
+    # server error (they raise TypeError in CKAN 2.12's navl validators);
+    # every schema that names them (CKAN's included) gets these
+    "convert_int",
+    "limit_to_configured_maximum",
 ]
 
 
@@ -161,3 +168,46 @@ def molisa_columns_output(value: Any) -> Any:
             return value
     return value
 
+
+_BOOLEAN = {"true": True, "yes": True, "t": True, "y": True, "1": True, "on": True,
+            "false": False, "no": False, "f": False, "n": False, "0": False, "off": False}
+
+
+def molisa_boolean(value: Any) -> bool:
+    """A boolean, or a word for one; anything else is refused (CKAN's
+    ``boolean_validator`` reads any other word as false, silently)."""
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _BOOLEAN:
+        return _BOOLEAN[value.strip().lower()]
+    raise Invalid(tk._("Must be true or false"))
+
+
+def molisa_texts(value: Any) -> Any:
+    """A field of several values: a text or a list of texts (a list inside
+    the list, or an object, is refused before the choices are checked)."""
+    if isinstance(value, list):
+        if not all(isinstance(item, str) for item in value):
+            raise Invalid(tk._("Must be a list of texts"))
+    elif value not in (None, missing) and not isinstance(value, str):
+        raise Invalid(tk._("Must be a list of texts"))
+    return value
+
+
+def convert_int(value: Any) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError, OverflowError):
+        raise Invalid(tk._("Please enter an integer value"))
+
+
+def limit_to_configured_maximum(config_option: str, default_limit: int):
+    """CKAN's validator of the same name: a value over the configured limit
+    becomes the limit."""
+    def callable(value: Any):
+        value = convert_int(value)
+        limit = int(tk.config.get(config_option, default_limit))
+        return limit if value > limit else value
+    return callable

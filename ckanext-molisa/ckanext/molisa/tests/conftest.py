@@ -25,7 +25,7 @@ def dataset_dict(unit):
 
     def make(**overrides):
         data = {
-            "type": "molisa_dataset",
+            "type": "dataset",
             "name": "nguoi-co-cong-theo-tinh-2024",
             "title": "Số người có công theo tỉnh, năm 2024",
             "title_en": "Meritorious people by province, 2024",

@@ -20,7 +20,7 @@ def _errors(create, data):
 def test_a_complete_dataset_is_stored_with_every_field(dataset_dict, create_dataset):
     pkg = create_dataset(dataset_dict())
     shown = helpers.call_action("package_show", id=pkg["id"])
-    assert shown["type"] == "molisa_dataset"
+    assert shown["type"] == "dataset"
     for field, value in [("title_en", "Meritorious people by province, 2024"),
                          ("sector", "nguoi-co-cong"), ("access_level", "open"),
                          ("personal_data", "false"), ("license_id", "cc-by-4.0"),

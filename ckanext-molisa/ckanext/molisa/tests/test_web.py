@@ -31,7 +31,7 @@ def test_home_page_is_vietnamese_with_english_one_click_away(web_server):
 
 
 def test_the_dataset_search_page_shows_the_portal_facets(web_server):
-    page = requests.get(web_server.url + "/molisa_dataset/", timeout=30)
+    page = requests.get(web_server.url + "/dataset/", timeout=30)
     assert page.status_code == 200
     for title in ("Lĩnh vực", "Đơn vị", "Tỉnh, thành phố", "Mức độ truy cập", "Định dạng",
                   "Tần suất cập nhật", "Giấy phép"):

@@ -549,7 +549,7 @@ def test_inbound_request_approved_by_the_it_centre_creates_its_harvest_source(
     assert inbound["state"] == "approved" and inbound["harvest_source_id"]
     source = act(world.sysadmin, "harvest_source_show", id=inbound["harvest_source_id"])
     assert source["url"].startswith("https://data.bhxh.example.gov.vn")
-    assert source["source_type"] == "ckan" and source["owner_org"] == world.unit["id"]
+    assert source["source_type"] == "molisa_ckan" and source["owner_org"] == world.unit["id"]
     assert mailbox.to("lien.tran@molisa.example.vn")
     assert _actions(audit)[-2:] == ["inbound_create", "inbound_approve"]
 

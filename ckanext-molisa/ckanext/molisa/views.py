@@ -1,0 +1,28 @@
+"""ckanext-molisa's blueprint: the dataset pages' former addresses.
+
+Every dataset is of CKAN's one type, ``dataset`` (the MOLISA schema). Until
+the portal's second release its datasets had a type of their own and lived
+under ``/molisa_dataset/...``; those addresses, bookmarked and linked from
+elsewhere, now answer with a permanent redirect to the same page under
+``/dataset/...`` (query string kept).
+"""
+from __future__ import annotations
+
+from flask import Blueprint, redirect, request
+
+molisa = Blueprint("molisa", __name__)
+
+__all__ = ["molisa"]
+
+
+def former_dataset_address(rest: str = ""):
+    target = request.script_root + "/dataset/" + rest
+    if request.query_string:
+        target += "?" + request.query_string.decode("latin-1")
+    return redirect(target, code=301)
+
+
+molisa.add_url_rule("/molisa_dataset/", view_func=former_dataset_address,
+                    endpoint="former_dataset_address")
+molisa.add_url_rule("/molisa_dataset/<path:rest>", view_func=former_dataset_address,
+                    endpoint="former_dataset_page")
