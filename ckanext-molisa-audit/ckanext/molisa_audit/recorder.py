@@ -17,7 +17,8 @@ import ckan.plugins.toolkit as tk
 from .interfaces import IMolisaAudit
 from .spool import SpoolWriter
 
-CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth")
+#: "audit": the log about itself (an event PostgreSQL refused and the shipper set aside).
+CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit")
 
 _writers: dict[str, SpoolWriter] = {}
 

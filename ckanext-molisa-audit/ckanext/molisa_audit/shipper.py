@@ -22,10 +22,10 @@ from typing import Any
 import psycopg2
 import psycopg2.extras
 
-from ckan import model
+import ckan.plugins.toolkit as tk
 
-from . import chain, partitions, spool
-from .model import DURATION_BINS, HIST_COLUMNS
+from . import anchors, chain, db, mail, partitions, recorder, spool
+from .model import BATCH, CHECKPOINT, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ EVENT_COLUMNS = ("id", "ts", "batch_id", "seq", "request_id", "actor", "actor_id
 
 
 ROLLUP_UPSERT = (
-    "INSERT INTO molisa_audit_rollup AS r (hour, dim, key, events, errors, bytes, "
+    f"INSERT INTO {ROLLUP} AS r (hour, dim, key, events, errors, bytes, "
     + ", ".join(HIST_COLUMNS) + ") VALUES %s ON CONFLICT (hour, dim, key) DO UPDATE SET "
     + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in ("events", "errors", "bytes") + HIST_COLUMNS))
 
@@ -57,7 +57,8 @@ def copy_text(value: Any) -> str:
     if kind is str and not _COPY_SPECIAL.search(value):
         return value
     if isinstance(value, list):
-        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        value = "{" + ",".join("NULL" if v is None else
+                               '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
                                for v in value) + "}"
     elif isinstance(value, dict):
         value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
@@ -71,10 +72,6 @@ def copy_text(value: Any) -> str:
 
 def is_error(event: dict[str, Any]) -> bool:
     return bool(event.get("error_class")) or (event.get("status") or 0) >= 400
-
-
-def _parse_ts(value: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
 
 
 def _rollups(events: list[dict[str, Any]]) -> dict[tuple, list]:
@@ -97,17 +94,33 @@ def _rollups(events: list[dict[str, Any]]) -> dict[tuple, list]:
     return acc
 
 
-def ship_batch(conn, events: list[dict[str, Any]]) -> int:
-    """Store ``events`` as one batch on the chain; returns how many were new.
-    ``conn`` is a psycopg2 connection; the caller commits."""
+class Refused(Exception):
+    """Events that cannot be stored (PostgreSQL refused them, or a field does
+    not fit its column)."""
+
+
+def _copy_row(e: dict[str, Any], batch_id: int, seq: int, h: str) -> str:
+    values = ([e["id"], e["ts"].isoformat(), batch_id, seq]
+              + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h])
+    return "\t".join(copy_text(v) for v in values)
+
+
+def ship_batch(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
+    """Store ``events`` as one batch on the chain, with its signed checkpoint;
+    returns (how many were new, the checkpoints to anchor once committed).
+    ``conn`` is a psycopg2 connection as the shipper's role; the caller commits."""
+    try:
+        events = [chain.normalize(e) for e in events]
+    except chain.Unstorable as e:
+        raise Refused(str(e)) from e
     for e in events:
-        e["ts_parsed"] = _parse_ts(e["ts"])
+        e["ts_parsed"] = e["ts"]
     cur = conn.cursor()
-    partitions.ensure_for(cur, {e["ts_parsed"] for e in events})
+    partitions.ensure_for(cur, {e["ts"] for e in events})
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-    first = min(e["ts_parsed"] for e in events)
-    last = max(e["ts_parsed"] for e in events)
-    cur.execute("SELECT id::text FROM molisa_audit_event WHERE ts BETWEEN %s AND %s AND id = ANY(%s::uuid[])",
+    first = min(e["ts"] for e in events)
+    last = max(e["ts"] for e in events)
+    cur.execute(f"SELECT id::text FROM {EVENT} WHERE ts BETWEEN %s AND %s AND id = ANY(%s::uuid[])",
                 (first, last, [e["id"] for e in events]))
     stored = {row[0] for row in cur.fetchall()}
     fresh, seen = [], set()
@@ -116,40 +129,51 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
             seen.add(e["id"])
             fresh.append(e)
     if not fresh:
-        return 0
-    cur.execute("SELECT id, hash FROM molisa_audit_batch ORDER BY id DESC LIMIT 1")
+        return 0, []
+    cur.execute(f"SELECT id, hash FROM {BATCH} ORDER BY id DESC LIMIT 1")
     row = cur.fetchone()
     batch_id, prev_hash = (row[0] + 1, row[1]) if row else (1, chain.GENESIS)
-    hashes = []
-    lines = []
-    for seq, e in enumerate(fresh):
-        h = chain.event_hash(dict(e, ts=e["ts_parsed"]))
-        hashes.append(h)
-        values = [e["id"], e["ts"], batch_id, seq] + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h]
-        lines.append("\t".join(copy_text(v) for v in values))
+    cur.execute(f"SELECT batch_id, event_count FROM {CHECKPOINT} ORDER BY batch_id DESC LIMIT 1")
+    row = cur.fetchone()
+    if row and row[0] == batch_id - 1:
+        total = row[1]
+    else:  # the first checkpoint (or one missing): count the chain once
+        cur.execute(f"SELECT coalesce(sum(event_count), 0) FROM {BATCH}")
+        total = int(cur.fetchone()[0])
+    hashes = [chain.event_hash_v2(e) for e in fresh]
+    lines = [_copy_row(e, batch_id, seq, h) for seq, (e, h) in enumerate(zip(fresh, hashes))]
     digest = chain.events_hash(hashes)
+    head = chain.batch_hash(batch_id, len(fresh), digest, prev_hash)
     cur.execute(
-        "INSERT INTO molisa_audit_batch (id, event_count, first_ts, last_ts, events_hash,"
-        " prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (batch_id, len(fresh), min(e["ts_parsed"] for e in fresh),
-         max(e["ts_parsed"] for e in fresh), digest, prev_hash,
-         chain.batch_hash(batch_id, len(fresh), digest, prev_hash)))
+        f"INSERT INTO {BATCH} (id, event_count, first_ts, last_ts, events_hash,"
+        " prev_hash, hash, hash_version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (batch_id, len(fresh), min(e["ts"] for e in fresh), max(e["ts"] for e in fresh),
+         digest, prev_hash, head, chain.HASH_VERSION))
     # COPY: several times faster than INSERTs for thousands of rows
-    cur.copy_expert(f"COPY molisa_audit_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
+    cur.copy_expert(f"COPY {EVENT} ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
                     io.StringIO("\n".join(lines) + "\n"))
     rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in _rollups(fresh).items()]
     psycopg2.extras.execute_values(cur, ROLLUP_UPSERT, rollup_rows, page_size=1000)
-    return len(fresh)
+    checkpoint = anchors.sign(batch_id, head, total + len(fresh))
+    cur.execute(f"INSERT INTO {CHECKPOINT} (batch_id, head_hash, event_count, created, key_id,"
+                " signature) VALUES (%(batch_id)s, %(head_hash)s, %(event_count)s, %(created)s,"
+                " %(key_id)s, %(signature)s)", checkpoint)
+    return len(fresh), [checkpoint]
 
 
-def _ship_events(conn, events: list[dict[str, Any]]) -> int:
+def _ship_events(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
     """One batch per month, so that archiving a month's partition takes whole
     batches with it."""
     by_month = collections.defaultdict(list)
     for e in events:
-        by_month[e["ts"][:7]].append(e)
-    return sum(ship_batch(conn.driver_connection, by_month[m]) for m in sorted(by_month))
+        by_month[str(e.get("ts"))[:7]].append(e)
+    shipped, checkpoints = 0, []
+    for month in sorted(by_month):
+        n, cps = ship_batch(conn, by_month[month])
+        shipped += n
+        checkpoints += cps
+    return shipped, checkpoints
 
 
 def _rollback(conn) -> None:
@@ -158,32 +182,78 @@ def _rollback(conn) -> None:
     partitions.forget()
 
 
+def _committed(conn, checkpoints: list[dict[str, Any]]) -> None:
+    conn.commit()
+    anchors.append(checkpoints)
+    if checkpoints:
+        _last_checkpoint[0] = checkpoints[-1]
+
+
+_last_checkpoint: list[dict[str, Any] | None] = [None]
+
+
+def _set_aside(directory: str, event: dict[str, Any], reason: str) -> str:
+    rejected = os.path.join(directory, "rejected")
+    os.makedirs(rejected, mode=0o700, exist_ok=True)
+    path = os.path.join(rejected, "rejected.jsonl")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"error": reason, "event": event},
+                           ensure_ascii=False, default=str) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return path
+
+
+def _incident(event: dict[str, Any], reason: str, path: str) -> None:
+    """An event set aside is never unseen: an incident in the log itself
+    (``molisa_audit_incident_list``) and a mail to the IT Centre."""
+    event_id = str(event.get("id"))[:64]
+    recorder.record("audit", "molisa_audit_event_rejected", status=500,
+                    error_class="AuditEventRejected",
+                    error_message=f"event {event_id} refused by PostgreSQL: {reason}",
+                    extra={"event_id": event_id, "set_aside_in": path,
+                           "event_channel": str(event.get("channel"))[:40],
+                           "event_action": str(event.get("action"))[:200]})
+    with mail.portal_locale():
+        site = tk.config.get("ckan.site_title") or tk.config.get("ckan.site_url")
+        subject = tk._("[{site}] Audit log: an event was refused and set aside").format(site=site)
+        body = tk._(
+            "PostgreSQL refused an audit event; the shipper set it aside so that the events "
+            "behind it are stored. It is kept, unchanged, in {path} on the shipper's machine, "
+            "and the incident is in the audit log's incidents (action "
+            "molisa_audit_event_rejected).\n\nEvent: {event_id}\nTime: {ts}\nChannel: "
+            "{channel}\nAction: {action}\nReason: {reason}\n").format(
+                path=path, event_id=event_id, ts=event.get("ts"), channel=event.get("channel"),
+                action=event.get("action"), reason=reason)
+        mail.send(subject, body)
+
+
 def _ship_one_by_one(conn, events: list[dict[str, Any]], directory: str) -> int:
     shipped = 0
     for e in events:
         try:
-            shipped += _ship_events(conn, [e])
-            conn.commit()
-        except psycopg2.DataError as error:
+            n, cps = _ship_events(conn, [e])
+            _committed(conn, cps)
+            shipped += n
+        except (psycopg2.DataError, psycopg2.IntegrityError, Refused) as error:
             _rollback(conn)
-            rejected = os.path.join(directory, "rejected")
-            os.makedirs(rejected, mode=0o700, exist_ok=True)
-            with open(os.path.join(rejected, "rejected.jsonl"), "a", encoding="utf-8") as f:
-                f.write(json.dumps({"error": str(error).strip()[:500], "event": e},
-                                   ensure_ascii=False, default=str) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
+            reason = recorder.redact(str(error).strip()) or error.__class__.__name__
+            path = _set_aside(directory, e, reason)
             log.error("audit event %s refused by PostgreSQL and set aside in %s: %s",
-                      e.get("id"), rejected, str(error).strip()[:200])
+                      e.get("id"), path, reason[:200])
+            _incident(e, reason, path)
     return shipped
 
 
-def ship(directory: str, batch_size: int = 5000) -> int:
+def ship(directory: str, batch_size: int = 5000, conn=None) -> int:
     """Ship every complete event waiting in ``directory``; returns how many
     events were stored. Raises if PostgreSQL cannot be reached (the events
-    stay in the spool)."""
+    stay in the spool). ``conn``: an open connection as the shipper's role
+    (one is opened, and closed, if not given)."""
     shipped = 0
-    conn = model.meta.engine.raw_connection()
+    own = conn is None
+    if own:
+        conn = db.shipper_connection()
     try:
         for spool_file in spool.spool_files(directory):
             while True:
@@ -196,9 +266,10 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                     break
                 if events:
                     try:
-                        shipped += _ship_events(conn, events)
-                        conn.commit()
-                    except psycopg2.DataError:
+                        n, cps = _ship_events(conn, events)
+                        _committed(conn, cps)
+                        shipped += n
+                    except (psycopg2.DataError, psycopg2.IntegrityError, Refused):
                         # An event PostgreSQL refuses would block the spool for
                         # ever: store the others one batch each, set the
                         # refused ones aside (never silently) and go on.
@@ -218,17 +289,23 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                                 spool_file.path, torn)
                 spool_file.remove()
         spool.remove_stray_offsets(directory)
+        if _last_checkpoint[0] is not None and anchors.mail_due():
+            anchors.mail_head(_last_checkpoint[0])
     finally:
-        conn.close()
+        if own:
+            conn.close()
     return shipped
 
 
 def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -> None:
     """The shipper process: ship, sleep, repeat; retry when PostgreSQL is down."""
     backoff = interval
+    conn = None
     while True:
         try:
-            count = ship(directory, batch_size)
+            if conn is None or conn.closed:
+                conn = db.shipper_connection()
+            count = ship(directory, batch_size, conn)
             backoff = interval
             if count:
                 log.info("shipped %d audit events", count)
@@ -238,6 +315,12 @@ def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -
                 time.sleep(min(0.2, interval))  # traffic: short pauses, batches of a moment
                 continue
         except Exception as e:  # PostgreSQL down or restarting: keep the spool, retry
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+                conn = None
             log.warning("audit shipper: %s; retrying in %.0fs", e.__class__.__name__, backoff)
             backoff = min(backoff * 2, 30)
         time.sleep(backoff)
