@@ -8,6 +8,7 @@ from __future__ import annotations
 import datetime
 import os
 import re
+import threading
 import uuid
 from typing import Any, Iterable
 
@@ -21,6 +22,7 @@ from .spool import SpoolWriter
 CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit")
 
 _writers: dict[str, SpoolWriter] = {}
+_writers_lock = threading.Lock()
 
 # Anything that looks like a credential is cut out of free text before it is
 # stored: bearer tokens, JWTs, long opaque keys, password assignments.
@@ -54,10 +56,13 @@ def spool_dir() -> str:
 
 
 def writer() -> SpoolWriter:
+    """This process's spool writer (one per spool directory, shared by its threads)."""
     directory = spool_dir()
-    if directory not in _writers:
-        _writers[directory] = SpoolWriter(directory)
-    return _writers[directory]
+    found = _writers.get(directory)
+    if found is None:
+        with _writers_lock:
+            found = _writers.setdefault(directory, SpoolWriter(directory))
+    return found
 
 
 def now_ms() -> datetime.datetime:

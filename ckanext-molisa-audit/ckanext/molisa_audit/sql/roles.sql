@@ -3,6 +3,7 @@
 -- Run as the PostgreSQL superuser, connected to the portal's database:
 --
 --   psql -v ON_ERROR_STOP=1 -v web_role=ckan -f roles.sql <database>
+--   psql ... -v roles_only=1 ...      (only the roles, once per cluster)
 --
 -- Used by scripts/prepare_site.sh (make run, make test, bench/) and by
 -- docker/ckan/entrypoint.sh (ckan-init). Passwords are set by the caller
@@ -32,6 +33,11 @@ WHERE NOT EXISTS (SELECT 1 FROM pg_roles WHERE rolname = r.name) \gexec
 
 GRANT molisa_audit_owner TO molisa_audit_admin;
 GRANT molisa_audit_reader TO :"web_role";
+
+-- psql -v roles_only=1: the cluster's roles only (scripts/services.sh)
+\if :{?roles_only}
+\quit
+\endif
 
 -- The database belongs to the superuser, not to the web role.
 SELECT format('ALTER DATABASE %I OWNER TO CURRENT_USER', current_database())

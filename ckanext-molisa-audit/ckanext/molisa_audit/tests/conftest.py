@@ -28,6 +28,10 @@ class Audit:
     def ship(self) -> int:
         return shipper.ship(recorder.spool_dir())
 
+    def verify(self, **data):
+        return helpers.call_action("molisa_audit_verify", context={"user": self.admin["name"]},
+                                   **data)
+
     def events(self, **filters):
         self.ship()
         filters.setdefault("since", self.since.isoformat())
@@ -48,7 +52,8 @@ def superuser_sql(sql: str, database: str = "molisa_test") -> str:
     result = subprocess.run(
         ["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/psql", "-h",
          os.path.join(ROOT, ".local", "pgsock"), "-p", port, "-d", database, "-v",
-         "ON_ERROR_STOP=1", "-qAt", "-c", "SET session_replication_role = replica; " + sql],
+         "ON_ERROR_STOP=1", "-qAt", "-c",
+         "SET session_replication_role = replica; SET search_path = molisa_audit, public; " + sql],
         capture_output=True, text=True, check=True)
     model.Session.remove()
     return result.stdout

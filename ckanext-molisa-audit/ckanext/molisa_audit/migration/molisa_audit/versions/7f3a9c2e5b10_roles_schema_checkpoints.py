@@ -38,7 +38,7 @@ def upgrade():
     for name, in conn.exec_driver_sql(
             "SELECT c.relname FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace "
             "WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') "
-            "AND c.relname LIKE 'molisa\\_audit\\_%' ORDER BY c.relname").fetchall():
+            "AND starts_with(c.relname, 'molisa_audit_') ORDER BY c.relname").fetchall():
         op.execute(f"ALTER TABLE public.{name} SET SCHEMA {SCHEMA}")
     if conn.exec_driver_sql("SELECT to_regprocedure('public.molisa_audit_refuse_change()')").scalar():
         op.execute(f"ALTER FUNCTION public.molisa_audit_refuse_change() SET SCHEMA {SCHEMA}")
