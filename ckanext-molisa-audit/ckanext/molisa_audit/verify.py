@@ -129,8 +129,8 @@ def verify(full: bool = False, jobs: int | None = None,
                 rewritten.append(a["batch_id"])
             else:
                 anchored_ok += 1
-                if a["batch_id"] not in stored_cps:
-                    report("checkpoint_missing", batch=a["batch_id"])
+            if b is not None and a["batch_id"] not in stored_cps:
+                report("checkpoint_missing", batch=a["batch_id"])
 
     # 4. the events
     if full or not good_cps:
