@@ -26,9 +26,10 @@ def _validate(data_dict, schema_, context, until_defaults_to_now=False):
     data, errors = tk.navl_validate(data_dict, schema_, context)
     if errors:
         raise tk.ValidationError(errors)
-    if until_defaults_to_now and not data.get("until"):
+    defaulted = until_defaults_to_now and not data.get("until")
+    if defaulted:
         data["until"] = datetime.datetime.now(datetime.timezone.utc)
-    if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+    if not defaulted and data.get("since") and data.get("until") and data["since"] >= data["until"]:
         raise tk.ValidationError({"until": [tk._("Must be later than since.")]})
     return data
 
