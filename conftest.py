@@ -16,18 +16,9 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     ckanext.molisa_audit.admin_url: the web role cannot), with the anchors of
     the chain it held: audit rows cannot be deleted, and a new chain starts.
     """
-    import shutil
-    from ckanext.molisa_audit import anchors, db, partitions
+    from ckanext.molisa_audit import db
 
-    conn = db.admin_connection()
-    try:
-        with conn.cursor() as cur:
-            cur.execute("DROP SCHEMA IF EXISTS molisa_audit CASCADE")
-        conn.commit()
-    finally:
-        conn.close()
-    shutil.rmtree(anchors.anchor_dir(), ignore_errors=True)
-    partitions.forget()
+    db.drop_audit_log()
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")

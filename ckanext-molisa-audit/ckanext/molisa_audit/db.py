@@ -40,3 +40,22 @@ def admin_connection():
         cur.execute(f"SET ROLE {OWNER}")
     conn.commit()
     return conn
+
+
+def drop_audit_log() -> None:
+    """Drop the whole audit schema as its owner (through the admin role), and
+    the anchors of the chain it held. For the test suites' ``clean_db`` only:
+    audit rows cannot be deleted, so the tests start a new chain instead."""
+    import shutil
+
+    from . import anchors, partitions
+
+    conn = admin_connection()
+    try:
+        with conn.cursor() as cur:
+            cur.execute("DROP SCHEMA IF EXISTS molisa_audit CASCADE")
+        conn.commit()
+    finally:
+        conn.close()
+    shutil.rmtree(anchors.anchor_dir(), ignore_errors=True)
+    partitions.forget()
