@@ -1,11 +1,14 @@
 """Signed checkpoints of the hash chain, kept outside the database.
 
-After every batch the shipper signs the chain head (the batch's hash, the
-number of events in the chain up to it, the time) with its Ed25519 key. The
-checkpoint is stored in ``molisa_audit_checkpoint`` in the batch's own
-transaction and, once committed, appended to a file outside the database
-(``ckanext.molisa_audit.anchor_dir``, one file per month, fsync'd); once a day
-the newest one is mailed to the IT Centre. ``verify`` needs only the public
+At most once every ``ckanext.molisa_audit.checkpoint_seconds`` (default 60;
+0: after every shipping round), and whenever the chain has grown since, the
+shipper signs the chain head with its Ed25519 key: the head batch and its
+hash, the number of events in the chain up to it, the time, and the first 16
+hex digits of the hash of every batch since the previous checkpoint (so that
+verify can name the first batch a rewrite changed). The checkpoint is stored
+in ``molisa_audit_checkpoint`` and, once committed, appended to a file outside
+the database (``ckanext.molisa_audit.anchor_dir``, one file per month,
+fsync'd); once a day the newest one is mailed to the IT Centre. ``verify`` needs only the public
 key: it checks every signature and compares the chain with the files, so a
 rewrite of the whole log by the database superuser, every hash recomputed, is
 found, and the first rewritten batch named.
@@ -124,18 +127,30 @@ def created_text(created: datetime.datetime) -> str:
     return created.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
 
 
-def payload(batch_id: int, head_hash: str, event_count: int, created: datetime.datetime) -> bytes:
+#: batch hash prefixes kept in one checkpoint at most (a first checkpoint
+#: over a long chain lists the newest ones; the head hash covers all)
+MAX_PREFIXES = 20000
+PREFIX_DIGITS = 16
+
+
+def payload(batch_id: int, head_hash: str, event_count: int, created: datetime.datetime,
+            from_batch: int, batch_hashes: str) -> bytes:
     return (f"{PAYLOAD_PREFIX}:{int(batch_id)}:{head_hash}:{int(event_count)}:"
-            f"{created_text(created)}").encode("ascii")
+            f"{created_text(created)}:{int(from_batch)}:{batch_hashes}").encode("ascii")
 
 
-def sign(batch_id: int, head_hash: str, event_count: int,
-         created: datetime.datetime | None = None) -> dict[str, Any]:
+def sign(batch_id: int, head_hash: str, event_count: int, from_batch: int,
+         batch_hashes: list[str], created: datetime.datetime | None = None) -> dict[str, Any]:
+    """A checkpoint of the head ``batch_id``; ``batch_hashes``: the hashes of
+    batches ``from_batch`` .. ``batch_id``, of which the prefixes are signed."""
     key = private_key()
     created = (created or datetime.datetime.now(UTC)).astimezone(UTC)
-    signature = key.sign(payload(batch_id, head_hash, event_count, created))
+    prefixes = ",".join(h[:PREFIX_DIGITS] for h in batch_hashes)
+    signature = key.sign(payload(batch_id, head_hash, event_count, created, from_batch,
+                                 prefixes))
     return {"batch_id": int(batch_id), "head_hash": head_hash, "event_count": int(event_count),
-            "created": created, "key_id": key_id(key.public_key()),
+            "created": created, "from_batch": int(from_batch), "batch_hashes": prefixes,
+            "key_id": key_id(key.public_key()),
             "signature": base64.b64encode(signature).decode("ascii")}
 
 
@@ -146,10 +161,61 @@ def valid(checkpoint: dict[str, Any], key: Ed25519PublicKey) -> bool:
     try:
         key.verify(base64.b64decode(checkpoint["signature"]),
                    payload(checkpoint["batch_id"], checkpoint["head_hash"],
-                           checkpoint["event_count"], created))
+                           checkpoint["event_count"], created, checkpoint["from_batch"],
+                           checkpoint["batch_hashes"]))
         return True
-    except (InvalidSignature, ValueError, TypeError):
+    except (InvalidSignature, ValueError, TypeError, KeyError):
         return False
+
+
+def prefixes(checkpoint: dict[str, Any]) -> dict[int, str]:
+    """batch id -> the prefix of its hash that ``checkpoint`` signed."""
+    listed = [h for h in str(checkpoint.get("batch_hashes") or "").split(",") if h]
+    first = int(checkpoint["from_batch"])
+    return {first + i: h for i, h in enumerate(listed)}
+
+
+def every() -> float:
+    return float(tk.config.get("ckanext.molisa_audit.checkpoint_seconds") or 0)
+
+
+def checkpoint(conn, force: bool = False,
+               now: datetime.datetime | None = None) -> dict[str, Any] | None:
+    """Sign the chain head if it moved since the last checkpoint and the last
+    one is at least ``checkpoint_seconds`` old (or ``force``); store it
+    (``conn``: the shipper's role), commit, and anchor it. Returns it, or None."""
+    from .model import BATCH, CHECKPOINT
+    from .shipper import CHAIN_LOCK
+    now = now or datetime.datetime.now(UTC)
+    cur = conn.cursor()
+    cur.execute(f"SELECT batch_id, event_count, created FROM {CHECKPOINT} "
+                "ORDER BY batch_id DESC LIMIT 1")
+    last = cur.fetchone()
+    cur.execute(f"SELECT max(id) FROM {BATCH}")
+    head_id = cur.fetchone()[0]
+    if head_id is None or (last and last[0] >= head_id):
+        conn.rollback()
+        return None
+    if last and not force and (now - last[2]).total_seconds() < every():
+        conn.rollback()
+        return None
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
+    since = last[0] if last else 0
+    cur.execute(f"SELECT id, hash, event_count FROM {BATCH} WHERE id > %s ORDER BY id", (since,))
+    rows = cur.fetchall()
+    if not rows:
+        conn.rollback()
+        return None
+    total = (last[1] if last else 0) + sum(r[2] for r in rows)
+    listed = rows[-MAX_PREFIXES:]
+    cp = sign(rows[-1][0], rows[-1][1], total, listed[0][0], [r[1] for r in listed], now)
+    cur.execute(f"INSERT INTO {CHECKPOINT} (batch_id, head_hash, event_count, created, "
+                "from_batch, batch_hashes, key_id, signature) VALUES (%(batch_id)s, "
+                "%(head_hash)s, %(event_count)s, %(created)s, %(from_batch)s, "
+                "%(batch_hashes)s, %(key_id)s, %(signature)s)", cp)
+    conn.commit()
+    append([cp])
+    return cp
 
 
 # ---------------------------------------------------------------------- anchors
@@ -209,6 +275,7 @@ def read(directory: str | None = None) -> tuple[list[dict[str, Any]], list[str]]
                     cp = json.loads(line)
                     cp["batch_id"] = int(cp["batch_id"])
                     cp["event_count"] = int(cp["event_count"])
+                    cp["from_batch"] = int(cp["from_batch"])
                     cp["created"] = datetime.datetime.fromisoformat(
                         cp["created"].replace("Z", "+00:00"))
                     cp["file"] = os.path.basename(path)

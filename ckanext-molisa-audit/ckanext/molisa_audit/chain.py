@@ -108,38 +108,58 @@ def _int_value(field: str, value: Any) -> int | None:
     raise Unstorable(field, value)
 
 
+_UTC = datetime.timezone.utc
+_str, _int, _float, _list = str, int, float, list
+
+
 def normalize(event: dict[str, Any]) -> dict[str, Any]:
     """The event with each field as its column will hold it (what COPY stores
     and both hash definitions read); ``Unstorable`` for a field that does not fit."""
     out = dict(event)
     try:
-        out["id"] = str(uuid.UUID(str(event["id"])))
+        event_id = event["id"]
+        if (type(event_id) is not _str or len(event_id) != 36 or not event_id.islower()
+                or event_id[8] != "-" or event_id[13] != "-" or event_id[18] != "-"
+                or event_id[23] != "-"):
+            # anything but the canonical text of a uuid (which PostgreSQL
+            # prints as it is; it refuses a malformed one)
+            event_id = _str(uuid.UUID(_str(event_id)))
+        out["id"] = event_id
     except (KeyError, ValueError):
         raise Unstorable("id", event.get("id")) from None
     ts = event.get("ts")
-    if isinstance(ts, str):
+    if type(ts) is _str:
         try:
             ts = datetime.datetime.fromisoformat(ts.replace("Z", "+00:00"))
         except ValueError:
             raise Unstorable("ts", ts) from None
     if not isinstance(ts, datetime.datetime) or ts.tzinfo is None:
         raise Unstorable("ts", ts)
-    out["ts"] = ts.astimezone(datetime.timezone.utc)
+    out["ts"] = ts if ts.tzinfo is _UTC else ts.astimezone(_UTC)
     for field in TEXT_FIELDS:
-        out[field] = _text_value(field, event.get(field))
+        value = event.get(field)
+        if value is not None and type(value) is not _str:
+            out[field] = _text_value(field, value)
+        elif field not in out:
+            out[field] = None
     if not out["channel"] or not out["action"]:
         raise Unstorable("channel" if not out["channel"] else "action", None)
     for field in ARRAY_FIELDS:
         value = event.get(field)
         if value is not None:
-            if not isinstance(value, list):
+            if type(value) is not _list:
                 raise Unstorable(field, value)
-            value = [_text_value(field, v) for v in value]
+            if not all(type(v) is _str for v in value):
+                value = [_text_value(field, v) for v in value]
         out[field] = value
     for field in INT_FIELDS:
-        out[field] = _int_value(field, event.get(field))
+        value = event.get(field)
+        out[field] = value if value is None or type(value) is _int else _int_value(field, value)
     duration = event.get("duration_ms")
-    if duration is not None:
+    if duration is not None and type(duration) is _float:
+        if not math.isfinite(duration):
+            raise Unstorable("duration_ms", duration)
+    elif duration is not None:
         if isinstance(duration, bool):
             raise Unstorable("duration_ms", duration)
         try:
@@ -152,16 +172,14 @@ def normalize(event: dict[str, Any]) -> dict[str, Any]:
     extra = event.get("extra")
     if extra is not None and not isinstance(extra, dict):
         raise Unstorable("extra", extra)
-    if extra is not None:
-        jsonb_text(extra)  # raises on what jsonb cannot hold
     out["extra"] = extra
     return out
 
 
-def _quote(text: str) -> str:
-    # PostgreSQL's escape_json and Python's json escape the same characters
-    # the same way (\b \f \n \r \t \" \\, other controls as \u00xx).
-    return json.dumps(text, ensure_ascii=False)
+#: json.dumps(text, ensure_ascii=False) without the encoder's set-up: the
+#: same function. PostgreSQL's escape_json and Python's json escape the same
+#: characters the same way (\b \f \n \r \t \" \\, other controls as \u00xx).
+_quote = json.encoder.encode_basestring
 
 
 def jsonb_text(value: Any) -> str:
@@ -198,30 +216,33 @@ def _json_array(values: list[str | None] | None) -> str:
     return "[" + ",".join("null" if v is None else _quote(v) for v in values) + "]"
 
 
-def _scalar(value: str | int | None) -> str:
-    if value is None:
-        return "null"
-    return str(value) if isinstance(value, int) else _quote(value)
+def _t(value: str | None) -> str:
+    return "null" if value is None else _quote(value)
+
+
+def _i(value: int | None) -> str:
+    return "null" if value is None else _str(value)
 
 
 def event_text_v2(e: dict[str, Any]) -> str:
     """The canonical text of a normalized event: what PostgreSQL's
     ``json_build_array(...)::text`` in ``molisa_audit_event_hash`` prints."""
-    ts = e["ts"].astimezone(datetime.timezone.utc)
+    ts = e["ts"]
+    if ts.tzinfo is not _UTC:
+        ts = ts.astimezone(_UTC)
     duration = e.get("duration_ms")
-    parts = [
-        _quote(str(e["id"])), _quote(ts.strftime("%Y-%m-%dT%H:%M:%S.%fZ")),
-        _scalar(e.get("request_id")), _scalar(e.get("actor")), _scalar(e.get("actor_id")),
-        _json_array(e.get("actor_orgs")), _scalar(e.get("connection_account")),
-        _scalar(e.get("client_addr")), _scalar(e.get("channel")), _scalar(e.get("action")),
-        _json_array(e.get("datasets")), _json_array(e.get("resources")),
-        _json_array(e.get("organizations")), _scalar(e.get("status")),
-        _scalar(e.get("error_class")), _scalar(e.get("error_message")),
-        "null" if duration is None else str(round(duration * 1000)),
-        _scalar(e.get("bytes_sent")),
-        "null" if e.get("extra") is None else jsonb_text(e["extra"]),
-    ]
-    return "[" + ", ".join(parts) + "]"
+    extra = e.get("extra")
+    g = e.get
+    return "".join((
+        '["', _str(e["id"]), '", "', f"{ts:%Y-%m-%dT%H:%M:%S.%fZ}", '", ',
+        _t(g("request_id")), ", ", _t(g("actor")), ", ", _t(g("actor_id")), ", ",
+        _json_array(g("actor_orgs")), ", ", _t(g("connection_account")), ", ",
+        _t(g("client_addr")), ", ", _t(g("channel")), ", ", _t(g("action")), ", ",
+        _json_array(g("datasets")), ", ", _json_array(g("resources")), ", ",
+        _json_array(g("organizations")), ", ", _i(g("status")), ", ",
+        _t(g("error_class")), ", ", _t(g("error_message")), ", ",
+        "null" if duration is None else _str(round(duration * 1000)), ", ",
+        _i(g("bytes_sent")), ", ", "null" if extra is None else jsonb_text(extra), "]"))
 
 
 def event_hash_v2(e: dict[str, Any]) -> str:

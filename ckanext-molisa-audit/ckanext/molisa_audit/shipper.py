@@ -25,7 +25,7 @@ import psycopg2.extras
 import ckan.plugins.toolkit as tk
 
 from . import anchors, chain, db, mail, partitions, recorder, spool
-from .model import BATCH, CHECKPOINT, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
+from .model import BATCH, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +45,7 @@ ROLLUP_UPSERT = (
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_json_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def copy_text(value: Any) -> str:
@@ -61,7 +62,7 @@ def copy_text(value: Any) -> str:
                                '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
                                for v in value) + "}"
     elif isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        value = _json_compact(value)
     elif isinstance(value, float):
         value = repr(value)
     else:
@@ -76,20 +77,36 @@ def is_error(event: dict[str, Any]) -> bool:
 
 def _rollups(events: list[dict[str, Any]]) -> dict[tuple, list]:
     acc: dict[tuple, list] = {}
+    get = acc.get
+    last_bin = len(DURATION_BINS) - 1
+    nbins = len(DURATION_BINS)
+    bins = DURATION_BINS
+    right = bisect.bisect_right
+    hour_of: dict[tuple, datetime.datetime] = {}
     for e in events:
-        hour = e["ts_parsed"].replace(minute=0, second=0, microsecond=0)
-        keys = [("all", ""), ("channel", e["channel"]), ("actor", e.get("actor") or "anonymous")]
-        keys += [("organization", o) for o in e.get("organizations") or []]
-        keys += [("dataset", d) for d in e.get("datasets") or []]
-        error = is_error(e)
-        b = min(bisect.bisect_right(DURATION_BINS, e.get("duration_ms") or 0), len(DURATION_BINS) - 1)
-        for dim, key in keys:
-            row = acc.get((hour, dim, key))
+        ts = e["ts_parsed"]
+        hkey = (ts.year, ts.month, ts.day, ts.hour)
+        hour = hour_of.get(hkey)
+        if hour is None:
+            hour = hour_of[hkey] = ts.replace(minute=0, second=0, microsecond=0)
+        error = 1 if (e.get("error_class") or (e.get("status") or 0) >= 400) else 0
+        nbytes = e.get("bytes_sent") or 0
+        b = right(bins, e.get("duration_ms") or 0)
+        if b > last_bin:
+            b = last_bin
+        keys = [(hour, "all", ""), (hour, "channel", e["channel"]),
+                (hour, "actor", e.get("actor") or "anonymous")]
+        for o in e.get("organizations") or ():
+            keys.append((hour, "organization", o))
+        for d in e.get("datasets") or ():
+            keys.append((hour, "dataset", d))
+        for k in keys:
+            row = get(k)
             if row is None:
-                row = acc[(hour, dim, key)] = [0, 0, 0, [0] * len(DURATION_BINS)]
+                row = acc[k] = [0, 0, 0, [0] * nbins]
             row[0] += 1
             row[1] += error
-            row[2] += e.get("bytes_sent") or 0
+            row[2] += nbytes
             row[3][b] += 1
     return acc
 
@@ -99,18 +116,22 @@ class Refused(Exception):
     not fit its column)."""
 
 
-def _copy_row(e: dict[str, Any], batch_id: int, seq: int, h: str) -> str:
-    values = ([e["id"], e["ts"].isoformat(), batch_id, seq]
-              + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h])
-    return "\t".join(copy_text(v) for v in values)
+_MIDDLE_COLUMNS = EVENT_COLUMNS[4:-1]
 
 
-def ship_batch(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
-    """Store ``events`` as one batch on the chain, with its signed checkpoint;
-    returns (how many were new, the checkpoints to anchor once committed).
-    ``conn`` is a psycopg2 connection as the shipper's role; the caller commits."""
+def _copy_row(e: dict[str, Any], batch_id: int | str, seq: int, h: str) -> str:
+    """One normalized event as a line of COPY's text format (without the newline)."""
+    return "\t".join((e["id"], e["ts"].isoformat(), str(batch_id), str(seq),
+                      *[copy_text(e.get(c)) for c in _MIDDLE_COLUMNS], h))
+
+
+def ship_batch(conn, events: list[dict[str, Any]]) -> int:
+    """Store ``events`` as one batch on the chain; returns how many were new.
+    ``conn`` is a psycopg2 connection as the shipper's role; the caller commits
+    (and anchors.checkpoint() signs the head when due)."""
     try:
         events = [chain.normalize(e) for e in events]
+        hashes_of = {e["id"]: chain.event_hash_v2(e) for e in events}
     except chain.Unstorable as e:
         raise Refused(str(e)) from e
     for e in events:
@@ -129,18 +150,11 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, 
             seen.add(e["id"])
             fresh.append(e)
     if not fresh:
-        return 0, []
+        return 0
     cur.execute(f"SELECT id, hash FROM {BATCH} ORDER BY id DESC LIMIT 1")
     row = cur.fetchone()
     batch_id, prev_hash = (row[0] + 1, row[1]) if row else (1, chain.GENESIS)
-    cur.execute(f"SELECT batch_id, event_count FROM {CHECKPOINT} ORDER BY batch_id DESC LIMIT 1")
-    row = cur.fetchone()
-    if row and row[0] == batch_id - 1:
-        total = row[1]
-    else:  # the first checkpoint (or one missing): count the chain once
-        cur.execute(f"SELECT coalesce(sum(event_count), 0) FROM {BATCH}")
-        total = int(cur.fetchone()[0])
-    hashes = [chain.event_hash_v2(e) for e in fresh]
+    hashes = [hashes_of[e["id"]] for e in fresh]
     lines = [_copy_row(e, batch_id, seq, h) for seq, (e, h) in enumerate(zip(fresh, hashes))]
     digest = chain.events_hash(hashes)
     head = chain.batch_hash(batch_id, len(fresh), digest, prev_hash)
@@ -155,38 +169,22 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, 
     rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in _rollups(fresh).items()]
     psycopg2.extras.execute_values(cur, ROLLUP_UPSERT, rollup_rows, page_size=1000)
-    checkpoint = anchors.sign(batch_id, head, total + len(fresh))
-    cur.execute(f"INSERT INTO {CHECKPOINT} (batch_id, head_hash, event_count, created, key_id,"
-                " signature) VALUES (%(batch_id)s, %(head_hash)s, %(event_count)s, %(created)s,"
-                " %(key_id)s, %(signature)s)", checkpoint)
-    return len(fresh), [checkpoint]
+    return len(fresh)
 
 
-def _ship_events(conn, events: list[dict[str, Any]]) -> tuple[int, list[dict[str, Any]]]:
+def _ship_events(conn, events: list[dict[str, Any]]) -> int:
     """One batch per month, so that archiving a month's partition takes whole
     batches with it."""
     by_month = collections.defaultdict(list)
     for e in events:
         by_month[str(e.get("ts"))[:7]].append(e)
-    shipped, checkpoints = 0, []
-    for month in sorted(by_month):
-        n, cps = ship_batch(conn, by_month[month])
-        shipped += n
-        checkpoints += cps
-    return shipped, checkpoints
+    return sum(ship_batch(conn, by_month[month]) for month in sorted(by_month))
 
 
 def _rollback(conn) -> None:
     """Roll back, and forget the partitions this transaction may have created."""
     conn.rollback()
     partitions.forget()
-
-
-def _committed(conn, checkpoints: list[dict[str, Any]]) -> None:
-    conn.commit()
-    anchors.append(checkpoints)
-    if checkpoints:
-        _last_checkpoint[0] = checkpoints[-1]
 
 
 _last_checkpoint: list[dict[str, Any] | None] = [None]
@@ -232,8 +230,8 @@ def _ship_one_by_one(conn, events: list[dict[str, Any]], directory: str) -> int:
     shipped = 0
     for e in events:
         try:
-            n, cps = _ship_events(conn, [e])
-            _committed(conn, cps)
+            n = _ship_events(conn, [e])
+            conn.commit()
             shipped += n
         except (psycopg2.DataError, psycopg2.IntegrityError, Refused) as error:
             _rollback(conn)
@@ -266,8 +264,8 @@ def ship(directory: str, batch_size: int = 5000, conn=None) -> int:
                     break
                 if events:
                     try:
-                        n, cps = _ship_events(conn, events)
-                        _committed(conn, cps)
+                        n = _ship_events(conn, events)
+                        conn.commit()
                         shipped += n
                     except (psycopg2.DataError, psycopg2.IntegrityError, Refused):
                         # An event PostgreSQL refuses would block the spool for
@@ -289,6 +287,9 @@ def ship(directory: str, batch_size: int = 5000, conn=None) -> int:
                                 spool_file.path, torn)
                 spool_file.remove()
         spool.remove_stray_offsets(directory)
+        cp = anchors.checkpoint(conn)
+        if cp is not None:
+            _last_checkpoint[0] = cp
         if _last_checkpoint[0] is not None and anchors.mail_due():
             anchors.mail_head(_last_checkpoint[0])
     finally:

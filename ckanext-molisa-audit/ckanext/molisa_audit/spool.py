@@ -60,8 +60,11 @@ class SpoolWriter:
         _fsync_dir(self.directory)
 
     def write(self, event: dict[str, Any]) -> None:
-        line = (json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=str)
-                + "\n").encode("utf-8")
+        self.write_line(json.dumps(event, ensure_ascii=False, separators=(",", ":"), default=str))
+
+    def write_line(self, text: str) -> None:
+        """Append one event's JSON text (no newline in it) and wait until it is durable."""
+        line = (text + "\n").encode("utf-8")
         with self._cond:
             if self._fd is None or self._pid != os.getpid():
                 # first event, or a forked worker inheriting its parent's file

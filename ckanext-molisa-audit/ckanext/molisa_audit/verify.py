@@ -4,14 +4,15 @@ Every run checks, for the whole log and at little cost:
 
 * the chain of batches: each batch points at the previous batch's hash and
   hashes to what it says (``chain_broken``, ``batch_altered``, ``batch_missing``);
-* every signed checkpoint in the database against the public key and the
-  batch it names (``checkpoint_signature_invalid``, ``checkpoint_mismatch``);
-* the checkpoints anchored in files outside the database
-  (``ckanext.molisa_audit.anchor_dir``): a batch whose hash or event count
-  differs from what was signed when it was stored, or that is gone, means the
-  log was rewritten (``rewritten``, ``anchored_batch_missing``), even if every
-  hash in the database was recomputed; ``first_rewritten_batch`` names the
-  first such batch.
+* every signed checkpoint, in the database and in the files outside it
+  (``ckanext.molisa_audit.anchor_dir``), against the public key
+  (``checkpoint_signature_invalid``, ``anchor_signature_invalid``; an anchored
+  checkpoint gone from the database: ``checkpoint_missing``);
+* what they signed against the batches the database holds now: a batch whose
+  hash differs from the prefix signed for it, a head whose hash or event count
+  differs, or a signed batch that is gone, means the log was rewritten
+  (``rewritten``, ``anchored_batch_missing``), even if every hash in the
+  database was recomputed; ``first_rewritten_batch`` names the first such batch.
 
 Then it recomputes the events' hashes: by default of the batches after the
 last signed checkpoint (the ones before it are held by their signed,
@@ -87,58 +88,63 @@ def verify(full: bool = False, jobs: int | None = None,
         batches[b.id] = b
         cumulative[b.id] = total
 
-    # 2. signed checkpoints in the database
+    # 2. signed checkpoints: in the database, and anchored outside it
     key = anchors.public_key()
-    stored_cps = {r.batch_id: r for r in session.execute(sa.select(checkpoint))}
-    if stored_cps and key is None:
-        report("no_public_key", detail="checkpoints cannot be checked without "
-                                       "ckanext.molisa_audit.public_key_file")
-    good_cps: list[int] = []
-    for batch_id in sorted(stored_cps):
-        cp = dict(stored_cps[batch_id]._mapping)
-        if key is not None and not anchors.valid(cp, key):
-            report("checkpoint_signature_invalid", batch=batch_id)
-            continue
-        b = batches.get(batch_id)
-        if b is None or b.hash != cp["head_hash"] or cumulative[batch_id] != cp["event_count"]:
-            report("checkpoint_mismatch", batch=batch_id)
-            continue
-        if key is not None:
-            good_cps.append(batch_id)
-
-    # 3. the anchors outside the database
+    stored_cps = {r.batch_id: dict(r._mapping) for r in session.execute(sa.select(checkpoint))}
     anchored, unreadable = anchors.read()
     for where in unreadable:
         report("anchor_unreadable", detail=where)
-    rewritten: list[int] = []
-    anchored_ok = 0
+    if (stored_cps or anchored) and key is None:
+        report("no_public_key", detail="checkpoints cannot be checked without "
+                                       "ckanext.molisa_audit.public_key_file")
+    signed: list[tuple[str, dict]] = []
     if key is not None:
+        for batch_id in sorted(stored_cps):
+            if anchors.valid(stored_cps[batch_id], key):
+                signed.append(("database", stored_cps[batch_id]))
+            else:
+                report("checkpoint_signature_invalid", batch=batch_id)
         for a in anchored:
             if not anchors.valid(a, key):
                 report("anchor_signature_invalid", batch=a["batch_id"], detail=a["file"])
                 continue
-            b = batches.get(a["batch_id"])
-            if b is None:
-                report("anchored_batch_missing", batch=a["batch_id"],
-                       detail=f"signed {anchors.created_text(a['created'])} ({a['file']})")
-                rewritten.append(a["batch_id"])
-            elif b.hash != a["head_hash"] or cumulative[a["batch_id"]] != a["event_count"]:
-                report("rewritten", batch=a["batch_id"],
-                       detail=f"differs from the checkpoint signed "
-                              f"{anchors.created_text(a['created'])} ({a['file']})")
-                rewritten.append(a["batch_id"])
-            else:
-                anchored_ok += 1
-            if b is not None and a["batch_id"] not in stored_cps:
+            signed.append((a["file"], a))
+            if a["batch_id"] in batches and a["batch_id"] not in stored_cps:
                 report("checkpoint_missing", batch=a["batch_id"])
+
+    # 3. what was signed against what the database holds now: a batch whose
+    # hash differs from the prefix signed for it, a head whose hash or event
+    # count differs, a signed batch that is gone, all mean the log was
+    # rewritten, whatever the database says about itself
+    rewritten: dict[int, str] = {}
+    confirmed: set[int] = set()
+    for source, cp in signed:
+        when = f"signed {anchors.created_text(cp['created'])} ({source})"
+        bad = False
+        for batch_id, prefix in anchors.prefixes(cp).items():
+            b = batches.get(batch_id)
+            if b is None or not b.hash.startswith(prefix):
+                rewritten.setdefault(batch_id, when)
+                bad = True
+        head = batches.get(cp["batch_id"])
+        if head is None:
+            if source != "database":
+                report("anchored_batch_missing", batch=cp["batch_id"], detail=when)
+            rewritten.setdefault(cp["batch_id"], when)
+        elif head.hash != cp["head_hash"] or cumulative[cp["batch_id"]] != cp["event_count"]:
+            rewritten.setdefault(cp["batch_id"], when)
+        elif not bad:
+            confirmed.add(cp["batch_id"])
+    for batch_id in sorted(rewritten):
+        report("rewritten", batch=batch_id, detail="differs from the checkpoint " + rewritten[batch_id])
+    anchored_ok = sum(1 for a in anchored if a["batch_id"] in confirmed)
+    good_cps = sorted(b for b in confirmed if not rewritten or b < min(rewritten))
 
     # 4. the events
     if full or not good_cps:
         first = 1
     else:
         first = good_cps[-1] + 1
-        if rewritten:
-            first = min(first, min(rewritten))
     todo = [b for bid, b in sorted(batches.items()) if bid >= first
             and not any(start <= b.first_ts < end for start, end in archived)]
     events_checked = _check_events(todo, full, jobs or _jobs(), report, first)

@@ -81,6 +81,8 @@ checkpoint = sa.Table(
     sa.Column("head_hash", sa.Text, nullable=False),
     sa.Column("event_count", sa.BigInteger, nullable=False),
     sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("from_batch", sa.BigInteger, nullable=False),
+    sa.Column("batch_hashes", sa.Text, nullable=False),
     sa.Column("key_id", sa.Text, nullable=False),
     sa.Column("signature", sa.Text, nullable=False),
 )

@@ -45,10 +45,15 @@ def audit(clean_db):
     return Audit()
 
 
-def superuser_sql(sql: str, database: str = "molisa_test") -> str:
+def superuser_sql(sql: str, database: str | None = None) -> str:
     """Run SQL as the cluster's superuser (what an intruder with full database
-    access could do), with triggers off."""
-    port = os.environ.get("MOLISA_PG_PORT", "15432")
+    access could do), with triggers off, in the tests' database (that of
+    ``sqlalchemy.url``) unless told another."""
+    from urllib.parse import urlparse
+    from ckan.common import config
+    url = urlparse(config["sqlalchemy.url"])
+    database = database or url.path.lstrip("/")
+    port = str(url.port or os.environ.get("MOLISA_PG_PORT", "15432"))
     result = subprocess.run(
         ["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/psql", "-h",
          os.path.join(ROOT, ".local", "pgsock"), "-p", port, "-d", database, "-v",

@@ -127,6 +127,32 @@ def test_a_full_rewrite_by_the_superuser_is_found_through_the_anchors(three_batc
 
 
 @pytest.mark.req("R15.2")
+def test_one_checkpoint_over_several_batches_still_names_the_first_rewritten(audit, ckan_config,
+                                                                            monkeypatch):
+    """With checkpoints a minute apart, one checkpoint covers several batches:
+    it signs the short hash of each, so the first rewritten batch is named."""
+    monkeypatch.setitem(ckan_config, "ckanext.molisa_audit.checkpoint_seconds", 3600)
+    for b in range(4):
+        recorder.record("api", f"coarse_{b}", actor="anchored", status=200)
+        audit.ship()
+    stored = rows(checkpoint, [checkpoint.c.batch_id])
+    assert [(c["from_batch"], c["batch_id"]) for c in stored] == [(1, 1)]
+    from ckanext.molisa_audit import db
+    conn = db.shipper_connection()
+    try:
+        cp = anchors.checkpoint(conn, force=True)
+    finally:
+        conn.close()
+    assert (cp["from_batch"], cp["batch_id"], cp["event_count"]) == (2, 4, 4)
+    assert len(cp["batch_hashes"].split(",")) == 3
+    model.Session.remove()
+    rewrite_as_superuser(3)
+    result = audit.verify()
+    assert result["first_rewritten_batch"] == 3
+    assert [p["batch"] for p in result["problems"] if p["kind"] == "rewritten"] == [3, 4]
+
+
+@pytest.mark.req("R15.2")
 def test_removing_the_newest_batches_is_found_too(three_batches):
     superuser_sql("DELETE FROM molisa_audit_event WHERE batch_id = 3; "
                   "DELETE FROM molisa_audit_checkpoint WHERE batch_id = 3; "

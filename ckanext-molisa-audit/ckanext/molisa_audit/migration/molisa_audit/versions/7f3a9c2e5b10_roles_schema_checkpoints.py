@@ -51,16 +51,21 @@ def upgrade():
     -- PostgreSQL computes identically (molisa_audit_event_hash) for a fast verify.
     ALTER TABLE molisa_audit_batch ADD COLUMN IF NOT EXISTS hash_version smallint NOT NULL DEFAULT 1;
 
-    -- One signed checkpoint per batch: the chain head after that batch, the
-    -- number of events in the chain up to it, signed with the shipper's
-    -- Ed25519 key. The same lines go to files outside the database (anchors).
+    -- Signed checkpoints (at most one per checkpoint_seconds): the chain head
+    -- (batch_id, its hash), the number of events in the chain up to it, and
+    -- the first 16 hex digits of the hash of every batch since the previous
+    -- checkpoint (from_batch .. batch_id, comma-separated: where a rewrite
+    -- starts), signed with the shipper's Ed25519 key. The same lines go to
+    -- files outside the database (anchors).
     CREATE TABLE IF NOT EXISTS molisa_audit_checkpoint (
-        batch_id    bigint PRIMARY KEY,
-        head_hash   text NOT NULL,
-        event_count bigint NOT NULL,
-        created     timestamptz NOT NULL,
-        key_id      text NOT NULL,
-        signature   text NOT NULL
+        batch_id     bigint PRIMARY KEY,
+        head_hash    text NOT NULL,
+        event_count  bigint NOT NULL,
+        created      timestamptz NOT NULL,
+        from_batch   bigint NOT NULL,
+        batch_hashes text NOT NULL,
+        key_id       text NOT NULL,
+        signature    text NOT NULL
     );
 
     -- An event's hash (version 2): SHA-256 of a JSON array of its fields,
