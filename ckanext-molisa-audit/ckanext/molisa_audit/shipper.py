@@ -322,6 +322,8 @@ def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -
                 except Exception:
                     pass
                 conn = None
-            log.warning("audit shipper: %s; retrying in %.0fs", e.__class__.__name__, backoff)
+            log.warning("audit shipper: %s (%s); retrying in %.0fs", e.__class__.__name__,
+                        recorder.redact(str(e).strip().splitlines()[0] if str(e).strip() else ""),
+                        backoff)
             backoff = min(backoff * 2, 30)
         time.sleep(backoff)
