@@ -96,6 +96,13 @@ def sql(db: str, query: str, params=None, autocommit: bool = False, role: str = 
         conn.close()
 
 
+def drop_database(db: str) -> None:
+    """As the cluster's superuser: the web role no longer owns the databases."""
+    subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/dropdb",
+                    "-h", os.path.join(common.LOCAL, "pgsock"), "-p", str(common.PG_PORT),
+                    "--if-exists", "--force", db], check=True)
+
+
 def say(*args) -> None:
     print(*args, flush=True)
 
@@ -366,9 +373,7 @@ def ingest_stage(args) -> dict:
     ini = common.write_ini("ingest", PORT_INGEST, common.MOLISA_PLUGINS, solr_flavour="molisa",
                            extra={"ckanext.molisa_audit.spool_dir": SPOOL_INGEST})
     say(f"ingest: recreating {db} (a scratch database) ...")
-    subprocess.run(["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/dropdb",
-                    "-h", os.path.join(common.LOCAL, "pgsock"), "-p", str(common.PG_PORT),
-                    "--if-exists", "--force", db], check=True)
+    drop_database(db)
     shutil.rmtree(SPOOL_INGEST, ignore_errors=True)
     shutil.rmtree(os.path.join(common.LOCAL, "bench-audit-anchors-ingest"), ignore_errors=True)
     common.prepare(ini, "ingest")
@@ -742,6 +747,11 @@ def run_loaders(ini: str, db: str, n_total: int, path: str, chunks: list[int], l
 
 def load_stats_db(args, ini: str, db: str) -> dict:
     info: dict = {"target_events": args.events}
+    if args.reload_stats_db:
+        say(f"stats: dropping {db} (--reload-stats-db)")
+        drop_database(db)
+        shutil.rmtree(os.path.join(common.LOCAL, "bench-audit-anchors-audit"), ignore_errors=True)
+        common.prepare(ini, "audit")
     have = month_events(db)
     if have >= args.events:
         say(f"stats: {db} already holds {have:,} events in 2026-10; not loading")
@@ -754,11 +764,8 @@ def load_stats_db(args, ini: str, db: str) -> dict:
     if others > 0:
         # events of another size's layout (a smaller trial run): start afresh
         say(f"stats: {db} holds {others:,} events of another run's layout; recreating it")
-        conn = psycopg2.connect(dsn("postgres"))
-        conn.autocommit = True
-        with conn.cursor() as cur:
-            cur.execute(f"DROP DATABASE {db} WITH (FORCE)")
-        conn.close()
+        drop_database(db)
+        shutil.rmtree(os.path.join(common.LOCAL, "bench-audit-anchors-audit"), ignore_errors=True)
         common.prepare(ini, "audit")
         _create_load_table(db)
         done_rows = []
@@ -766,7 +773,7 @@ def load_stats_db(args, ini: str, db: str) -> dict:
     # safe against two processes creating the same partition at once (its
     # re-check after the advisory lock reads a stale catalog; see the report).
     from ckanext.molisa_audit import partitions
-    conn = psycopg2.connect(dsn(db))
+    conn = psycopg2.connect(dsn(db, "molisa_audit_shipper"))
     partitions.ensure(conn.cursor(), MONTH)
     conn.commit()
     conn.close()
@@ -1006,6 +1013,8 @@ def main() -> None:
                         help="stats, auto: switch to the fast path if the real one would "
                              "take longer than this")
     parser.add_argument("--stats-runs", type=int, default=5, help="stats: runs per call")
+    parser.add_argument("--reload-stats-db", action="store_true",
+                        help="stats: drop molisa_bench_audit and load it again")
     parser.add_argument("--skip-http", action="store_true")
     parser.add_argument("--skip-ingest", action="store_true")
     parser.add_argument("--skip-stats", action="store_true")

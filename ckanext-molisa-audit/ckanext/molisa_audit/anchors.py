@@ -188,6 +188,9 @@ def checkpoint(conn, force: bool = False,
     from .shipper import CHAIN_LOCK
     now = now or datetime.datetime.now(UTC)
     cur = conn.cursor()
+    # the chain's lock first: a consistent head, and one checkpoint per head
+    # however many shippers run
+    cur.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
     cur.execute(f"SELECT batch_id, event_count, created FROM {CHECKPOINT} "
                 "ORDER BY batch_id DESC LIMIT 1")
     last = cur.fetchone()
@@ -199,7 +202,6 @@ def checkpoint(conn, force: bool = False,
     if last and not force and (now - last[2]).total_seconds() < every():
         conn.rollback()
         return None
-    cur.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
     since = last[0] if last else 0
     cur.execute(f"SELECT id, hash, event_count FROM {BATCH} WHERE id > %s ORDER BY id", (since,))
     rows = cur.fetchall()
