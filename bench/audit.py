@@ -820,9 +820,13 @@ def load_stats_db(args, ini: str, db: str) -> dict:
         say(f"  {p['path']:4}: {p['events']:>11,} events, {p['events_per_s'] or 0:>7,}/s "
             f"(generation {p['generate_cpu_seconds']}s, storing {p['store_seconds']}s, "
             f"summed over processes)")
-    for table in (ROLLUP, EVENT):   # as the owner (the admin role): the web role may not
-        sql(db, f"SET ROLE molisa_audit_owner; VACUUM ANALYZE {table}", autocommit=True,
-            role="molisa_audit_admin")
+    conn = psycopg2.connect(dsn(db, "molisa_audit_admin"))
+    conn.autocommit = True
+    with conn.cursor() as cur:   # as the owner (the admin role): the web role may not
+        cur.execute("SET ROLE molisa_audit_owner")
+        for table in (ROLLUP, EVENT):
+            cur.execute(f"VACUUM ANALYZE {table}")
+    conn.close()
     return info
 
 
