@@ -12,18 +12,13 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     """CKAN's clean_db, plus the migrations of the plugins that have tables
     (which must be loaded for their migrations to be found).
 
-    The audit tables are dropped first, as their owner may: their rows cannot
-    be deleted (CKAN's reset empties tables row by row), and CKAN's reflection
-    would otherwise try to drop their monthly partitions after their parent.
+    The audit schema is dropped first, as its owner (through the admin role,
+    ckanext.molisa_audit.admin_url: the web role cannot), with the anchors of
+    the chain it held: audit rows cannot be deleted, and a new chain starts.
     """
-    from ckan import model
-    from ckanext.molisa_audit import partitions
+    from ckanext.molisa_audit import db
 
-    with model.meta.engine.begin() as conn:
-        conn.exec_driver_sql(
-            "DROP TABLE IF EXISTS molisa_audit_event, molisa_audit_batch, molisa_audit_rollup,"
-            " molisa_audit_archive, molisa_audit_alembic_version CASCADE")
-    partitions.forget()
+    db.drop_audit_log()
     reset_db()
     migrate_db_for("activity")
     migrate_db_for("harvest")

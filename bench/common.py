@@ -17,9 +17,31 @@ VENV_BIN = os.path.join(ROOT, ".venv", "bin")
 PG_PORT = int(os.environ.get("MOLISA_PG_PORT", 15432))
 SOLR_PORT = int(os.environ.get("MOLISA_SOLR_PORT", 18983))
 REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
+SMTP_PORT = int(os.environ.get("MOLISA_SMTP_PORT", 10025))
+#: the benchmarks' web servers listen on this plus 101, 102, 111, ... (5101...
+#: with the default MOLISA_WEB_PORT of 5000), so that two installations'
+#: benchmarks on one machine do not collide
+WEB_PORT_BASE = int(os.environ.get("MOLISA_WEB_PORT", 5000))
+
+
+def port(offset: int) -> int:
+    return WEB_PORT_BASE + offset
+
+
 # this installation's database passwords (.local/secrets.env, exported by scripts/bench.sh)
 DB_PASSWORD = os.environ["MOLISA_DB_PASSWORD"]
 DS_RO_PASSWORD = os.environ["MOLISA_DS_RO_PASSWORD"]
+AUDIT_SHIPPER_PASSWORD = os.environ["MOLISA_AUDIT_SHIPPER_PASSWORD"]
+AUDIT_ADMIN_PASSWORD = os.environ["MOLISA_AUDIT_ADMIN_PASSWORD"]
+#: the benchmarks' audit shipper's signing key (made once; bench_signing_key())
+AUDIT_SIGNING_KEY = os.path.join(LOCAL, "bench-audit-signing.key")
+
+
+def bench_signing_key() -> str:
+    if not os.path.exists(AUDIT_SIGNING_KEY):
+        from ckanext.molisa_audit import anchors
+        anchors.generate(AUDIT_SIGNING_KEY)
+    return AUDIT_SIGNING_KEY
 
 
 def _portal_plugins() -> str:
@@ -65,8 +87,16 @@ def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str 
         MOLISA_REDIS_HOST="127.0.0.1", MOLISA_REDIS_PORT=str(REDIS_PORT),
         MOLISA_HARVEST_REDIS_DB=str(6 if redis_db is None else redis_db),
         MOLISA_STORAGE_PATH=os.path.join(LOCAL, f"bench-storage-{flavour}"),
-        MOLISA_SMTP_SERVER="127.0.0.1:10025", MOLISA_MAIL_FROM="bench@localhost",
+        MOLISA_SMTP_SERVER=f"127.0.0.1:{SMTP_PORT}", MOLISA_MAIL_FROM="bench@localhost",
         MOLISA_TRUSTED_PROXIES="",
+        MOLISA_AUDIT_SHIPPER_URL=(f"postgresql://molisa_audit_shipper:{AUDIT_SHIPPER_PASSWORD}"
+                                  f"@127.0.0.1:{PG_PORT}/{db}"),
+        MOLISA_AUDIT_ADMIN_URL=(f"postgresql://molisa_audit_admin:{AUDIT_ADMIN_PASSWORD}"
+                                f"@127.0.0.1:{PG_PORT}/{db}"),
+        MOLISA_AUDIT_SIGNING_KEY_FILE=bench_signing_key(),
+        MOLISA_AUDIT_PUBLIC_KEY_FILE=AUDIT_SIGNING_KEY + ".pub",
+        MOLISA_AUDIT_ANCHOR_DIR=os.path.join(LOCAL, f"bench-audit-anchors-{db_flavour or flavour}"),
+        MOLISA_AUDIT_IT_CENTRE_EMAIL="",
     )
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
                    + [f"{k}={v}" for k, v in values.items()], check=True)
@@ -96,9 +126,10 @@ def prepare(ini: str, flavour: str) -> None:
                     db + "_datastore"], check=True)
 
 
-def Server(ini: str, port: int, workers: int = 1) -> WebServer:
+def Server(ini: str, port: int, workers: int = 1, threads: int = 1) -> WebServer:
     """gunicorn serving one site, a context manager; its log is <ini>.log."""
-    return WebServer(ini, port, workers, worker_timeout=120, log_path=ini + ".log")
+    return WebServer(ini, port, workers, worker_timeout=120, log_path=ini + ".log",
+                     threads=threads)
 
 
 def percentile(values: list[float], pct: float) -> float:

@@ -60,7 +60,7 @@ import common  # noqa: E402
 from ckanext.molisa.tests.solr import ensure_core  # noqa: E402
 
 CKAN = os.path.join(common.VENV_BIN, "ckan")
-NATIONAL_PORT = 5111
+NATIONAL_PORT = common.port(111)
 SECTOR_VIEWS = {
     "v_nguoi_co_cong_theo_tinh": ("ma_tinh", "loai_doi_tuong", "gioi_tinh", "so_nguoi"),
     "v_tro_cap_theo_tinh_nam": ("ma_tinh", "nam", "loai_tro_cap", "so_luot", "tong_tien_vnd"),
@@ -103,7 +103,7 @@ def ckan(ini: str, *args: str, timeout: float = 600) -> str:
 
 def site_ini(name: str) -> str:
     db, solr, site_id, redis_db, plugins = SITES[name]
-    port = NATIONAL_PORT if name == "national" else 5112
+    port = NATIONAL_PORT if name == "national" else common.port(112)
     ini = common.write_ini(name, port, plugins, name=f"harvest-{name}", db_flavour=db[13:],
                            solr_flavour=solr, site_id=site_id, redis_db=redis_db,
                            stock=plugins is not None)

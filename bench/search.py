@@ -59,7 +59,8 @@ def main() -> None:
     args = parser.parse_args()
 
     subprocess.run(["bash", os.path.join(common.ROOT, "scripts", "services.sh"), "start"], check=True)
-    sites = {"molisa": (5101, common.MOLISA_PLUGINS), "stock": (5102, common.STOCK_PLUGINS)}
+    sites = {"molisa": (common.port(101), common.MOLISA_PLUGINS),
+             "stock": (common.port(102), common.STOCK_PLUGINS)}
     inis = {}
     for flavour, (port, plugins) in sites.items():
         inis[flavour] = common.write_ini(flavour, port, plugins)

@@ -58,7 +58,7 @@ import common  # noqa: E402
 
 FLAVOUR = "sharing"  # database molisa_bench_sharing, storage .local/bench-storage-sharing
 SOLR = "molisa"      # the core ckan_bench_molisa (no core of its own)
-PORT_ON, PORT_OFF, PORT_OFF2 = 5121, 5122, 5123
+PORT_ON, PORT_OFF, PORT_OFF2 = common.port(121), common.port(122), common.port(123)
 ON_PLUGINS = common.MOLISA_PLUGINS
 OFF_PLUGINS = " ".join(p for p in common.MOLISA_PLUGINS.split() if p != "molisa_sharing")
 TARGET_P50_RATIO = 1.10

@@ -23,7 +23,8 @@ random() {
 }
 
 for name in postgres_password ckan_db_password datastore_ro_password \
-            ckan_secret_key ckan_jwt_secret ckan_sysadmin_password; do
+            ckan_secret_key ckan_jwt_secret ckan_sysadmin_password \
+            audit_admin_password audit_shipper_password; do
     file="$dir/$name"
     if [ -s "$file" ]; then
         echo "kept      secrets/$name"
@@ -39,6 +40,28 @@ for name in postgres_password ckan_db_password datastore_ro_password \
     echo "created   secrets/$name"
 done
 
+# The audit shipper's Ed25519 signing key (PEM, PKCS#8) and its public key.
+# The private key is readable only by the shipper's uid (900): compose mounts
+# it, unchanged, into audit-shipper alone; its entrypoint copies it to a
+# private file of mode 600.
+if [ -s "$dir/audit_signing_key" ]; then
+    echo "kept      secrets/audit_signing_key"
+else
+    (umask 077; openssl genpkey -algorithm ed25519 -out "$dir/audit_signing_key")
+    if [ "$(id -u)" = 0 ]; then
+        chown 900:900 "$dir/audit_signing_key"; chmod 0400 "$dir/audit_signing_key"
+    else
+        chmod 0444 "$dir/audit_signing_key"
+        echo "note: run as root to make secrets/audit_signing_key readable by uid 900 only"
+    fi
+    echo "created   secrets/audit_signing_key"
+fi
+if [ ! -s "$dir/audit_signing_key.pub" ]; then
+    openssl pkey -in "$dir/audit_signing_key" -pubout -out "$dir/audit_signing_key.pub"
+    chmod 0644 "$dir/audit_signing_key.pub"
+    echo "created   secrets/audit_signing_key.pub"
+fi
+
 cat <<MSG
 
 The first sysadmin's password is in $dir/ckan_sysadmin_password.
@@ -46,4 +69,6 @@ Log in with it after the first start and change it in CKAN; the file is then
 no longer used (ckan-init never changes an existing account), but compose
 still expects it to exist.
 Keep a copy of $dir with the database backups.
+The audit log's public key (give it to the IT Centre; verify needs only it):
+$dir/audit_signing_key.pub
 MSG

@@ -43,13 +43,16 @@ TEST_SMTP_PORT="${MOLISA_TEST_SMTP_PORT:-10026}"
 # this installation's own (see ensure_secrets), never a shared default.
 DB_USER="ckan"
 DS_RO_USER="datastore_ro"
+AUDIT_ADMIN_USER="molisa_audit_admin"
+AUDIT_SHIPPER_USER="molisa_audit_shipper"
 
 # This installation's secrets, generated once into .local/secrets.env (mode
 # 600): CKAN's session and token keys and every database role's password. A
 # value already in the environment wins (production sets its own).
 SECRETS_FILE="$LOCAL/secrets.env"
 SECRET_NAMES="MOLISA_SECRET_KEY MOLISA_JWT_SECRET MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD
-MOLISA_SECTOR_OWNER_PASSWORD MOLISA_SECTOR_RO_PASSWORD"
+MOLISA_SECTOR_OWNER_PASSWORD MOLISA_SECTOR_RO_PASSWORD MOLISA_AUDIT_ADMIN_PASSWORD
+MOLISA_AUDIT_SHIPPER_PASSWORD"
 
 random_secret() {
     # 48 hex characters: safe in URLs, ini files and SQL literals
@@ -70,7 +73,16 @@ ensure_secrets() {
     done < "$SECRETS_FILE"
     DB_PASS="$MOLISA_DB_PASSWORD"
     DS_RO_PASS="$MOLISA_DS_RO_PASSWORD"
+    AUDIT_ADMIN_PASS="$MOLISA_AUDIT_ADMIN_PASSWORD"
+    AUDIT_SHIPPER_PASS="$MOLISA_AUDIT_SHIPPER_PASSWORD"
 }
+
+# The audit log's roles (ckanext-molisa-audit/ckanext/molisa_audit/sql/roles.sql):
+# the owner of the audit schema cannot log in; the admin role (migrations,
+# archive) becomes it; the shipper's role only appends. Their URLs:
+audit_admin_url() { echo "postgresql://$AUDIT_ADMIN_USER:$AUDIT_ADMIN_PASS@127.0.0.1:$PG_PORT/$1"; }
+audit_shipper_url() { echo "postgresql://$AUDIT_SHIPPER_USER:$AUDIT_SHIPPER_PASS@127.0.0.1:$PG_PORT/$1"; }
+AUDIT_ROLES_SQL="$ROOT/ckanext-molisa-audit/ckanext/molisa_audit/sql/roles.sql"
 
 step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
 info() { printf '    %s\n' "$*"; }

@@ -14,6 +14,11 @@ for name in "$db" "$dsdb"; do
     fi
 done
 
+# The audit log's roles and schema: the superuser hands the database and the
+# audit objects to their owners before the migrations run (roles.sql).
+PGOPTIONS="-c client_min_messages=warning" psql_su -d "$db" -v web_role="$DB_USER" \
+    -f "$AUDIT_ROLES_SQL" >/dev/null
+
 step "Migrating $db (CKAN core and plugins)"
 "$CKAN" -c "$ini" db init 2>&1 | grep -v -E "^\s*$|DEBUG" | tail -n 3
 

@@ -28,10 +28,18 @@ mkdir -p "$LOCAL/storage"
     MOLISA_STORAGE_PATH="$LOCAL/storage" \
     MOLISA_SMTP_SERVER="127.0.0.1:$SMTP_PORT" \
     MOLISA_MAIL_FROM="congdulieu@molisa.gov.vn" \
-    MOLISA_TRUSTED_PROXIES=""
+    MOLISA_TRUSTED_PROXIES="" \
+    MOLISA_AUDIT_SHIPPER_URL="$(audit_shipper_url molisa)" \
+    MOLISA_AUDIT_ADMIN_URL="$(audit_admin_url molisa)" \
+    MOLISA_AUDIT_SIGNING_KEY_FILE="$LOCAL/audit-signing.key" \
+    MOLISA_AUDIT_PUBLIC_KEY_FILE="$LOCAL/audit-signing.key.pub" \
+    MOLISA_AUDIT_ANCHOR_DIR="$LOCAL/audit-anchors" \
+    MOLISA_AUDIT_IT_CENTRE_EMAIL="${MOLISA_AUDIT_IT_CENTRE_EMAIL:-ttcntt@molisa.gov.vn}"
 export CKAN_INI="$ini"
 
 "$ROOT/scripts/prepare_site.sh" "$ini" molisa molisa_datastore
+# the audit shipper's signing key, once per installation (.local/audit-signing.key, 600)
+"$CKAN" -c "$ini" molisa-audit keygen --if-missing
 
 # --- sysadmin, units, demo data -----------------------------------------------
 admin="${MOLISA_ADMIN_USER:-admin}"
@@ -65,8 +73,11 @@ if pid_alive "$RUN/web.pid"; then
     info "web server already running"
 else
     step "Starting the web server (gunicorn) on http://127.0.0.1:$WEB_PORT"
+    # gthread workers: a worker's concurrent requests share one fsync of
+    # their audit events (group commit, ckanext-molisa-audit spool.py)
     (cd "$ROOT/config" && "$VENV/bin/gunicorn" wsgi:application \
-        --bind "127.0.0.1:$WEB_PORT" --workers "${MOLISA_WEB_WORKERS:-3}" --timeout 120 \
+        --bind "127.0.0.1:$WEB_PORT" --workers "${MOLISA_WEB_WORKERS:-3}" \
+        --worker-class gthread --threads "${MOLISA_WEB_THREADS:-8}" --timeout 120 \
         --pid "$RUN/web.pid" --daemon \
         --access-logfile "$LOGS/web-access.log" --error-logfile "$LOGS/web.log")
 fi

@@ -63,6 +63,14 @@ END \$\$;
 ALTER ROLE $DB_USER PASSWORD '$DB_PASS';
 ALTER ROLE $DS_RO_USER PASSWORD '$DS_RO_PASS';
 SQL
+    # The audit log's roles (created by roles.sql, which prepare_site.sh also
+    # runs per database); their passwords follow .local/secrets.env.
+    PGOPTIONS="-c client_min_messages=warning" psql_su -d postgres -v web_role="$DB_USER" \
+        -v roles_only=1 -f "$AUDIT_ROLES_SQL" >/dev/null
+    psql_su -d postgres <<SQL
+ALTER ROLE $AUDIT_ADMIN_USER PASSWORD '$AUDIT_ADMIN_PASS';
+ALTER ROLE $AUDIT_SHIPPER_USER PASSWORD '$AUDIT_SHIPPER_PASS';
+SQL
 }
 
 pg_stop() {

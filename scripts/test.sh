@@ -16,6 +16,7 @@ TEST_INI="$LOCAL/test.ini"
     MOLISA_REDIS_PORT="$REDIS_PORT" MOLISA_TEST_WEB_PORT="$TEST_WEB_PORT" \
     MOLISA_TEST_SMTP_PORT="$TEST_SMTP_PORT"
 "$ROOT/scripts/prepare_site.sh" "$TEST_INI" molisa_test molisa_test_datastore
+"$CKAN" -c "$TEST_INI" molisa-audit keygen --if-missing
 "$ROOT/scripts/sector_sample_db.sh"
 
 step "Running the test suite"

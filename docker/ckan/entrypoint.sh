@@ -9,7 +9,8 @@
 #   fetch-consumer     ckanext-harvest fetch queue consumer
 #   harvest-scheduler  `ckan molisa-harvest scheduler --every HARVEST_RUN_INTERVAL`:
 #                      sources on their frequency, watchdog, failure mail, pruning
-#   audit-shipper      `ckan molisa-audit ship`: spooled audit events -> PostgreSQL
+#   audit-shipper      `ckan molisa-audit ship`: spooled audit events -> PostgreSQL,
+#                      as molisa_audit_shipper, every batch signed and anchored
 #   sharing-sweep      `ckan molisa-sharing sweep --every 600`: grants expire,
 #                      overdue requests and usage reports are flagged by mail
 #   anything else      run as a command with the rendered config, e.g.
@@ -59,7 +60,8 @@ require_safe_secret() {
 
 # CKAN_SMTP_PASSWORD is read by CKAN itself (it overrides smtp.password).
 for var in MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD MOLISA_SECRET_KEY MOLISA_JWT_SECRET \
-           MOLISA_SYSADMIN_PASSWORD POSTGRES_PASSWORD CKAN_SMTP_PASSWORD; do
+           MOLISA_SYSADMIN_PASSWORD POSTGRES_PASSWORD CKAN_SMTP_PASSWORD \
+           MOLISA_AUDIT_ADMIN_PASSWORD MOLISA_AUDIT_SHIPPER_PASSWORD; do
     file_env "$var"
 done
 
@@ -104,6 +106,25 @@ export MOLISA_DATASTORE_WRITE_URL="${MOLISA_DATASTORE_WRITE_URL:-postgresql://$C
 export MOLISA_DATASTORE_READ_URL="${MOLISA_DATASTORE_READ_URL:-postgresql://$DATASTORE_RO_USER:${MOLISA_DS_RO_PASSWORD:-}@$DATASTORE_READ_HOST:$DATASTORE_READ_PORT/$DATASTORE_DB_NAME}"
 require_safe_secret MOLISA_SECRET_KEY
 require_safe_secret MOLISA_JWT_SECRET
+
+# The audit log's own roles: their URLs only where their password secrets are
+# mounted (ckan-init: admin; audit-shipper: shipper). Elsewhere they are empty,
+# and the web processes could not use them anyway.
+MOLISA_AUDIT_ADMIN_URL=""
+MOLISA_AUDIT_SHIPPER_URL=""
+if [ -n "${MOLISA_AUDIT_ADMIN_PASSWORD:-}" ]; then
+    require_safe_secret MOLISA_AUDIT_ADMIN_PASSWORD
+    MOLISA_AUDIT_ADMIN_URL="postgresql://molisa_audit_admin:$MOLISA_AUDIT_ADMIN_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/$CKAN_DB_NAME"
+fi
+if [ -n "${MOLISA_AUDIT_SHIPPER_PASSWORD:-}" ]; then
+    require_safe_secret MOLISA_AUDIT_SHIPPER_PASSWORD
+    MOLISA_AUDIT_SHIPPER_URL="postgresql://molisa_audit_shipper:$MOLISA_AUDIT_SHIPPER_PASSWORD@$POSTGRES_HOST:$POSTGRES_PORT/$CKAN_DB_NAME"
+fi
+export MOLISA_AUDIT_ADMIN_URL MOLISA_AUDIT_SHIPPER_URL
+export MOLISA_AUDIT_SIGNING_KEY_FILE=""     # set by the audit-shipper role only
+export MOLISA_AUDIT_PUBLIC_KEY_FILE="${MOLISA_AUDIT_PUBLIC_KEY_FILE:-/run/secrets/audit_public_key}"
+export MOLISA_AUDIT_ANCHOR_DIR="${MOLISA_AUDIT_ANCHOR_DIR:-/var/lib/molisa-audit-anchors}"
+export MOLISA_AUDIT_IT_CENTRE_EMAIL="${MOLISA_AUDIT_IT_CENTRE_EMAIL:-}"
 
 # --- configuration -------------------------------------------------------------
 render_config() {
@@ -175,9 +196,36 @@ ensure_sysadmin() {
     rm -f "$pwfile"
 }
 
+audit_roles() {
+    # The audit log's roles, schema, ownership and grants (idempotent), as the
+    # superuser, before the migrations; the roles' passwords follow the secrets.
+    log "audit log roles (molisa_audit sql/roles.sql)"
+    psql_super -d "$CKAN_DB_NAME" -v web_role="$CKAN_DB_USER" \
+        -f "$MOLISA_ROOT/ckanext-molisa-audit/ckanext/molisa_audit/sql/roles.sql" >/dev/null
+    local role var
+    for role in admin shipper; do
+        var="MOLISA_AUDIT_${role^^}_PASSWORD"
+        [ -n "${!var:-}" ] || die "$var(_FILE) is needed by init"
+        printf 'ALTER ROLE %s PASSWORD :%s;\n' "molisa_audit_$role" "'pw'" \
+            | psql_super -d postgres -v pw="${!var}" >/dev/null
+    done
+}
+
+prepare_signing_key() {
+    # The Docker secret is mounted as its host file; the shipper reads a
+    # private copy of mode 600 (anchors.py refuses a key others can read).
+    local secret="${MOLISA_AUDIT_SIGNING_KEY_SECRET:-/run/secrets/audit_signing_key}"
+    [ -r "$secret" ] || die "the audit signing key $secret is not readable by uid $(id -u)"
+    local dir="${TMPDIR:-/tmp}/molisa-audit-key"
+    install -d -m 0700 "$dir"
+    install -m 0600 "$secret" "$dir/audit_signing_key"
+    export MOLISA_AUDIT_SIGNING_KEY_FILE="$dir/audit_signing_key"
+}
+
 run_init() {
     render_config
     wait_for_services
+    audit_roles
 
     log "ckan db upgrade (core and plugins; same as 'ckan db init' on an empty database)"
     ckan db upgrade
@@ -225,14 +273,17 @@ run_init() {
 run_web() {
     render_config
     wait_for_services
-    # Sync workers: nginx buffers requests and responses, so slow clients never
-    # hold a worker. No --preload: every worker opens its own DB connections.
+    # gthread workers: nginx buffers requests and responses, so slow clients
+    # never hold a thread, and a worker's concurrent requests share the fsync
+    # of their audit events (group commit). No --preload: every worker opens
+    # its own DB connections.
     # GUNICORN_EXTRA_ARGS is split into words on purpose.
     # shellcheck disable=SC2086
     exec gunicorn wsgi:application \
         --chdir "$HERE/../../config" \
         --bind "0.0.0.0:${GUNICORN_PORT:-5000}" \
         --workers "${GUNICORN_WORKERS:-4}" \
+        --worker-class gthread --threads "${GUNICORN_THREADS:-8}" \
         --timeout "${GUNICORN_TIMEOUT:-120}" \
         --graceful-timeout 30 \
         --max-requests "${GUNICORN_MAX_REQUESTS:-2000}" \
@@ -270,7 +321,11 @@ case "$role" in
     audit-shipper)
         # Moves the audit events that the web and worker containers spool
         # (fsync'd, on the shared file-store volume) into PostgreSQL, in
-        # hash-chained batches. One instance is enough; more are safe.
+        # hash-chained batches, as molisa_audit_shipper; signs each batch and
+        # appends the checkpoint to the anchors volume. One instance is
+        # enough; more are safe.
+        [ -n "$MOLISA_AUDIT_SHIPPER_URL" ] || die "MOLISA_AUDIT_SHIPPER_PASSWORD(_FILE) is needed"
+        prepare_signing_key
         render_config; wait_for_services
         ckan molisa-audit partitions
         exec ckan molisa-audit ship ;;

@@ -11,9 +11,8 @@ import os
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan import model
-
-from . import partitions, recorder
+from . import db, partitions, recorder
+from .model import ARCHIVE, SCHEMA
 
 MIN_RETENTION_MONTHS = 24
 
@@ -34,7 +33,7 @@ def eligible(end: datetime.datetime, now: datetime.datetime) -> bool:
 def archive(partition: str | None = None, now: datetime.datetime | None = None,
             dry_run: bool = False) -> dict[str, Any]:
     now = now or datetime.datetime.now(datetime.timezone.utc)
-    conn = model.meta.engine.raw_connection()
+    conn = db.admin_connection()
     done, kept = [], []
     try:
         cur = conn.cursor()
@@ -73,7 +72,7 @@ def _archive_one(conn, cur, directory, name, start, end) -> dict[str, Any]:
     with gzip.open(tmp, "wt", encoding="utf-8") as out:
         named = conn.cursor(name=f"archive_{name}")
         named.itersize = 5000
-        named.execute(f"SELECT row_to_json(e)::text FROM {name} e ORDER BY batch_id, seq")
+        named.execute(f"SELECT row_to_json(e)::text FROM {SCHEMA}.{name} e ORDER BY batch_id, seq")
         for (line,) in named:
             out.write(line + "\n")
             count += 1
@@ -97,11 +96,11 @@ def _archive_one(conn, cur, directory, name, start, end) -> dict[str, Any]:
         f.write(f"{digest.hexdigest()}  {os.path.basename(path)}\n")
         f.flush()
         os.fsync(f.fileno())
-    cur.execute("INSERT INTO molisa_audit_archive (partition, range_start, range_end, event_count,"
+    cur.execute(f"INSERT INTO {ARCHIVE} (partition, range_start, range_end, event_count,"
                 " file, sha256) VALUES (%s, %s, %s, %s, %s, %s)",
                 (name, start, end, count, path, digest.hexdigest()))
-    cur.execute(f"ALTER TABLE molisa_audit_event DETACH PARTITION {name}")
-    cur.execute(f"DROP TABLE {name}")
+    cur.execute(f"ALTER TABLE {partitions.QUALIFIED_PARENT} DETACH PARTITION {SCHEMA}.{name}")
+    cur.execute(f"DROP TABLE {SCHEMA}.{name}")
     conn.commit()
     partitions.forget()
     return manifest

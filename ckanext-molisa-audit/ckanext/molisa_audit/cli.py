@@ -6,9 +6,7 @@ import json
 import click
 
 import ckan.plugins.toolkit as tk
-from ckan import model
-
-from . import partitions, recorder, shipper, spool
+from . import anchors, db, partitions, recorder, shipper, spool
 
 
 def _context():
@@ -38,7 +36,8 @@ def ship(once, interval):
 
 
 def ensure_partitions():
-    conn = model.meta.engine.raw_connection()
+    """As the shipper's role, through the owner's one-month partition function."""
+    conn = db.shipper_connection()
     try:
         names = partitions.ensure_ahead(
             conn.cursor(), int(tk.config.get("ckanext.molisa_audit.partitions_ahead")))
@@ -56,13 +55,29 @@ def partitions_command():
 
 
 @molisa_audit.command()
-def verify():
-    """Check the hash chain; exit 1 and list the problems if any."""
-    result = tk.get_action("molisa_audit_verify")(_context(), {})
+@click.option("--full", is_flag=True,
+              help="Recompute every event's hash, not only those after the last signed "
+                   "checkpoint.")
+@click.option("--jobs", type=int, default=None,
+              help="Database connections hashing in parallel "
+                   "(default ckanext.molisa_audit.verify_jobs).")
+def verify(full, jobs):
+    """Check the hash chain, the signed checkpoints and the anchors outside
+    the database; exit 1 and list the problems if any."""
+    data = {"full": full}
+    if jobs:
+        data["jobs"] = jobs
+    result = tk.get_action("molisa_audit_verify")(_context(), data)
     for problem in result["problems"]:
         click.echo(json.dumps(problem, ensure_ascii=False))
-    click.echo(f"{result['batches']} batches, {result['events']} events checked; "
-               f"chain head {result['head']}")
+    if result.get("first_rewritten_batch"):
+        click.secho(f"the log was rewritten from batch {result['first_rewritten_batch']} on "
+                    f"(it differs from the checkpoints anchored outside the database)", fg="red")
+    scope = "every batch" if result["full"] else f"batches from {result['from_batch']}"
+    click.echo(f"{result['batches']} batches, {result['checkpoints']} signed checkpoints, "
+               f"{result['anchors']['confirmed']} of {result['anchors']['checkpoints']} anchored "
+               f"checkpoints confirmed; {result['events']} events hashed ({scope}) in "
+               f"{result['seconds']}s; chain head {result['head']}")
     if not result["ok"]:
         raise SystemExit(1)
     click.secho("the audit log is intact", fg="green")
@@ -81,6 +96,34 @@ def archive(partition, dry_run):
     for item in result["archived"]:
         click.echo(json.dumps(item, ensure_ascii=False))
     click.echo(f"{len(result['archived'])} archived, {len(result['kept'])} kept")
+
+
+@molisa_audit.command()
+@click.option("--if-missing", is_flag=True, help="Do nothing if the key file exists.")
+def keygen(if_missing):
+    """Create the shipper's Ed25519 signing key (ckanext.molisa_audit.signing_key_file,
+    mode 600) and its public key beside it (.pub)."""
+    import os
+    path = anchors.private_key_path()
+    if not path:
+        raise click.ClickException("set ckanext.molisa_audit.signing_key_file first")
+    if os.path.exists(path):
+        if if_missing:
+            return
+        raise click.ClickException(f"{path} exists; a key is never overwritten")
+    private, public = anchors.generate(path)
+    click.echo(f"private key: {private} (mode 600: the shipper's only)")
+    click.echo(f"public key:  {public}")
+
+
+@molisa_audit.command("public-key")
+def public_key():
+    """Print the public key that verifies the signed checkpoints, and its id."""
+    key = anchors.public_key()
+    if key is None:
+        raise click.ClickException(f"no public key at {anchors.public_key_path() or '(unset)'}")
+    click.echo(anchors.public_pem(key), nl=False)
+    click.echo(f"key id: {anchors.key_id(key)}")
 
 
 __all__ = ["molisa_audit"]

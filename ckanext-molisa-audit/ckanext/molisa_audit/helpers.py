@@ -38,6 +38,7 @@ def molisa_audit_channel_label(channel: str | None) -> str:
         "harvest": tk._("Harvesting"),
         "sharing": tk._("Data sharing"),
         "auth": tk._("Log-in and API tokens"),
+        "audit": tk._("The audit log itself"),
     }
     return labels.get(channel or "", channel or "")
 

@@ -1,11 +1,20 @@
 """Monthly partitions of the event table: created ahead of time, and on demand
-for any month an event falls in; each one as append-only as its parent."""
+for any month an event falls in; each one as append-only as its parent.
+
+Partitions are created by ``molisa_audit.molisa_audit_create_partition(month)``,
+a SECURITY DEFINER function owned by molisa_audit_owner that creates exactly
+one month's partition: the shipper's role, which owns nothing, may call it,
+and can neither attach nor detach a table itself.
+"""
 from __future__ import annotations
 
 import datetime
 from typing import Iterable
 
+from .model import SCHEMA
+
 PARENT = "molisa_audit_event"
+QUALIFIED_PARENT = f"{SCHEMA}.{PARENT}"
 
 _known: set[str] = set()
 
@@ -29,17 +38,9 @@ def ensure(cur, start: datetime.datetime) -> str:
     name = name_for(start)
     if name in _known:
         return name
-    cur.execute("SELECT to_regclass(%s)", (name,))
+    cur.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{name}",))
     if cur.fetchone()[0] is None:
-        end = add_months(start, 1)
-        # Two shippers may race here: the lock serialises them and IF NOT
-        # EXISTS lets the second one through (a fresh catalogue read is not
-        # guaranteed after the lock).
-        cur.execute("SELECT pg_advisory_xact_lock(hashtext(%s))", (name,))
-        cur.execute(
-            f"CREATE TABLE IF NOT EXISTS {name} PARTITION OF {PARENT} "
-            f"FOR VALUES FROM (%s) TO (%s)", (start, end))
-        cur.execute(f"REVOKE UPDATE, DELETE, TRUNCATE ON {name} FROM PUBLIC, CURRENT_USER")
+        cur.execute(f"SELECT {SCHEMA}.molisa_audit_create_partition(%s)", (start,))
     _known.add(name)
     return name
 
@@ -60,7 +61,7 @@ def existing(cur) -> list[tuple[str, datetime.datetime, datetime.datetime]]:
     cur.execute(
         """SELECT c.relname, pg_get_expr(c.relpartbound, c.oid)
            FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid
-           WHERE i.inhparent = %s::regclass ORDER BY c.relname""", (PARENT,))
+           WHERE i.inhparent = %s::regclass ORDER BY c.relname""", (QUALIFIED_PARENT,))
     result = []
     for name, _bound in cur.fetchall():
         year, month = int(name[-7:-3]), int(name[-2:])

@@ -6,8 +6,10 @@
 from __future__ import annotations
 
 import datetime
+import json
 import os
 import re
+import threading
 import uuid
 from typing import Any, Iterable
 
@@ -17,9 +19,11 @@ import ckan.plugins.toolkit as tk
 from .interfaces import IMolisaAudit
 from .spool import SpoolWriter
 
-CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth")
+#: "audit": the log about itself (an event PostgreSQL refused and the shipper set aside).
+CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit")
 
 _writers: dict[str, SpoolWriter] = {}
+_writers_lock = threading.Lock()
 
 # Anything that looks like a credential is cut out of free text before it is
 # stored: bearer tokens, JWTs, long opaque keys, password assignments.
@@ -53,10 +57,13 @@ def spool_dir() -> str:
 
 
 def writer() -> SpoolWriter:
+    """This process's spool writer (one per spool directory, shared by its threads)."""
     directory = spool_dir()
-    if directory not in _writers:
-        _writers[directory] = SpoolWriter(directory)
-    return _writers[directory]
+    found = _writers.get(directory)
+    if found is None:
+        with _writers_lock:
+            found = _writers.setdefault(directory, SpoolWriter(directory))
+    return found
 
 
 def now_ms() -> datetime.datetime:
@@ -95,7 +102,8 @@ def record(channel: str, action: str, *, actor: str | None = None,
         raise ValueError(f"unknown audit channel {channel!r}")
     event = {
         "id": str(uuid.uuid4()),
-        "ts": (ts or now_ms()).strftime("%Y-%m-%dT%H:%M:%S.%f")[:-3] + "Z",
+        "ts": (ts or now_ms()).astimezone(datetime.timezone.utc).isoformat(
+            timespec="milliseconds").replace("+00:00", "Z"),
         "request_id": request_id,
         "actor": actor,
         "actor_id": actor_id,
@@ -114,7 +122,26 @@ def record(channel: str, action: str, *, actor: str | None = None,
         "bytes_sent": bytes_sent,
         "extra": extra,
     }
-    for plugin in p.PluginImplementations(IMolisaAudit):
+    for plugin in _hooks():
         event = plugin.molisa_audit_before_write(event)
-    writer().write({k: _text(v) for k, v in event.items()})
+    line = _encode(event)
+    if "\\u0000" in line:   # NUL, which PostgreSQL cannot store: cut out
+        line = _encode({k: _text(v) for k, v in event.items()})
+    writer().write_line(line)
     return event
+
+
+_encode = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), default=str).encode
+_hooks_cache: list = [None, ()]
+
+
+def _hooks() -> tuple:
+    """The plugins implementing IMolisaAudit, looked up again when the
+    configured plugins change (not on every event: it costs a request more
+    than the rest of record())."""
+    key = tk.config.get("ckan.plugins")
+    key = " ".join(key) if isinstance(key, (list, tuple)) else str(key)
+    if _hooks_cache[0] != key:
+        _hooks_cache[1] = tuple(p.PluginImplementations(IMolisaAudit))
+        _hooks_cache[0] = key
+    return _hooks_cache[1]

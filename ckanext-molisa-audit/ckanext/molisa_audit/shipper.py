@@ -22,10 +22,10 @@ from typing import Any
 import psycopg2
 import psycopg2.extras
 
-from ckan import model
+import ckan.plugins.toolkit as tk
 
-from . import chain, partitions, spool
-from .model import DURATION_BINS, HIST_COLUMNS
+from . import anchors, chain, db, mail, partitions, recorder, spool
+from .model import BATCH, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
 
 log = logging.getLogger(__name__)
 
@@ -39,12 +39,13 @@ EVENT_COLUMNS = ("id", "ts", "batch_id", "seq", "request_id", "actor", "actor_id
 
 
 ROLLUP_UPSERT = (
-    "INSERT INTO molisa_audit_rollup AS r (hour, dim, key, events, errors, bytes, "
+    f"INSERT INTO {ROLLUP} AS r (hour, dim, key, events, errors, bytes, "
     + ", ".join(HIST_COLUMNS) + ") VALUES %s ON CONFLICT (hour, dim, key) DO UPDATE SET "
     + ", ".join(f"{c} = r.{c} + EXCLUDED.{c}" for c in ("events", "errors", "bytes") + HIST_COLUMNS))
 
 
 _COPY_SPECIAL = re.compile(r"[\\\t\n\r]")
+_json_compact = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 def copy_text(value: Any) -> str:
@@ -57,10 +58,11 @@ def copy_text(value: Any) -> str:
     if kind is str and not _COPY_SPECIAL.search(value):
         return value
     if isinstance(value, list):
-        value = "{" + ",".join('"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
+        value = "{" + ",".join("NULL" if v is None else
+                               '"' + str(v).replace("\\", "\\\\").replace('"', '\\"') + '"'
                                for v in value) + "}"
     elif isinstance(value, dict):
-        value = json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+        value = _json_compact(value)
     elif isinstance(value, float):
         value = repr(value)
     else:
@@ -73,41 +75,73 @@ def is_error(event: dict[str, Any]) -> bool:
     return bool(event.get("error_class")) or (event.get("status") or 0) >= 400
 
 
-def _parse_ts(value: str) -> datetime.datetime:
-    return datetime.datetime.fromisoformat(value.replace("Z", "+00:00"))
-
-
 def _rollups(events: list[dict[str, Any]]) -> dict[tuple, list]:
     acc: dict[tuple, list] = {}
+    get = acc.get
+    last_bin = len(DURATION_BINS) - 1
+    nbins = len(DURATION_BINS)
+    bins = DURATION_BINS
+    right = bisect.bisect_right
+    hour_of: dict[tuple, datetime.datetime] = {}
     for e in events:
-        hour = e["ts_parsed"].replace(minute=0, second=0, microsecond=0)
-        keys = [("all", ""), ("channel", e["channel"]), ("actor", e.get("actor") or "anonymous")]
-        keys += [("organization", o) for o in e.get("organizations") or []]
-        keys += [("dataset", d) for d in e.get("datasets") or []]
-        error = is_error(e)
-        b = min(bisect.bisect_right(DURATION_BINS, e.get("duration_ms") or 0), len(DURATION_BINS) - 1)
-        for dim, key in keys:
-            row = acc.get((hour, dim, key))
+        ts = e["ts_parsed"]
+        hkey = (ts.year, ts.month, ts.day, ts.hour)
+        hour = hour_of.get(hkey)
+        if hour is None:
+            hour = hour_of[hkey] = ts.replace(minute=0, second=0, microsecond=0)
+        error = 1 if (e.get("error_class") or (e.get("status") or 0) >= 400) else 0
+        nbytes = e.get("bytes_sent") or 0
+        b = right(bins, e.get("duration_ms") or 0)
+        if b > last_bin:
+            b = last_bin
+        keys = [(hour, "all", ""), (hour, "channel", e["channel"]),
+                (hour, "actor", e.get("actor") or "anonymous")]
+        for o in e.get("organizations") or ():
+            keys.append((hour, "organization", o))
+        for d in e.get("datasets") or ():
+            keys.append((hour, "dataset", d))
+        for k in keys:
+            row = get(k)
             if row is None:
-                row = acc[(hour, dim, key)] = [0, 0, 0, [0] * len(DURATION_BINS)]
+                row = acc[k] = [0, 0, 0, [0] * nbins]
             row[0] += 1
             row[1] += error
-            row[2] += e.get("bytes_sent") or 0
+            row[2] += nbytes
             row[3][b] += 1
     return acc
 
 
+class Refused(Exception):
+    """Events that cannot be stored (PostgreSQL refused them, or a field does
+    not fit its column)."""
+
+
+_MIDDLE_COLUMNS = EVENT_COLUMNS[4:-1]
+
+
+def _copy_row(e: dict[str, Any], batch_id: int | str, seq: int, h: str) -> str:
+    """One normalized event as a line of COPY's text format (without the newline)."""
+    return "\t".join((e["id"], e["ts"].isoformat(), str(batch_id), str(seq),
+                      *[copy_text(e.get(c)) for c in _MIDDLE_COLUMNS], h))
+
+
 def ship_batch(conn, events: list[dict[str, Any]]) -> int:
     """Store ``events`` as one batch on the chain; returns how many were new.
-    ``conn`` is a psycopg2 connection; the caller commits."""
+    ``conn`` is a psycopg2 connection as the shipper's role; the caller commits
+    (and anchors.checkpoint() signs the head when due)."""
+    try:
+        events = [chain.normalize(e) for e in events]
+        hashes_of = {e["id"]: chain.event_hash_v2(e) for e in events}
+    except chain.Unstorable as e:
+        raise Refused(str(e)) from e
     for e in events:
-        e["ts_parsed"] = _parse_ts(e["ts"])
+        e["ts_parsed"] = e["ts"]
     cur = conn.cursor()
-    partitions.ensure_for(cur, {e["ts_parsed"] for e in events})
+    partitions.ensure_for(cur, {e["ts"] for e in events})
     cur.execute("SELECT pg_advisory_xact_lock(%s)", (CHAIN_LOCK,))
-    first = min(e["ts_parsed"] for e in events)
-    last = max(e["ts_parsed"] for e in events)
-    cur.execute("SELECT id::text FROM molisa_audit_event WHERE ts BETWEEN %s AND %s AND id = ANY(%s::uuid[])",
+    first = min(e["ts"] for e in events)
+    last = max(e["ts"] for e in events)
+    cur.execute(f"SELECT id::text FROM {EVENT} WHERE ts BETWEEN %s AND %s AND id = ANY(%s::uuid[])",
                 (first, last, [e["id"] for e in events]))
     stored = {row[0] for row in cur.fetchall()}
     fresh, seen = [], set()
@@ -117,25 +151,20 @@ def ship_batch(conn, events: list[dict[str, Any]]) -> int:
             fresh.append(e)
     if not fresh:
         return 0
-    cur.execute("SELECT id, hash FROM molisa_audit_batch ORDER BY id DESC LIMIT 1")
+    cur.execute(f"SELECT id, hash FROM {BATCH} ORDER BY id DESC LIMIT 1")
     row = cur.fetchone()
     batch_id, prev_hash = (row[0] + 1, row[1]) if row else (1, chain.GENESIS)
-    hashes = []
-    lines = []
-    for seq, e in enumerate(fresh):
-        h = chain.event_hash(dict(e, ts=e["ts_parsed"]))
-        hashes.append(h)
-        values = [e["id"], e["ts"], batch_id, seq] + [e.get(c) for c in EVENT_COLUMNS[4:-1]] + [h]
-        lines.append("\t".join(copy_text(v) for v in values))
+    hashes = [hashes_of[e["id"]] for e in fresh]
+    lines = [_copy_row(e, batch_id, seq, h) for seq, (e, h) in enumerate(zip(fresh, hashes))]
     digest = chain.events_hash(hashes)
+    head = chain.batch_hash(batch_id, len(fresh), digest, prev_hash)
     cur.execute(
-        "INSERT INTO molisa_audit_batch (id, event_count, first_ts, last_ts, events_hash,"
-        " prev_hash, hash) VALUES (%s, %s, %s, %s, %s, %s, %s)",
-        (batch_id, len(fresh), min(e["ts_parsed"] for e in fresh),
-         max(e["ts_parsed"] for e in fresh), digest, prev_hash,
-         chain.batch_hash(batch_id, len(fresh), digest, prev_hash)))
+        f"INSERT INTO {BATCH} (id, event_count, first_ts, last_ts, events_hash,"
+        " prev_hash, hash, hash_version) VALUES (%s, %s, %s, %s, %s, %s, %s, %s)",
+        (batch_id, len(fresh), min(e["ts"] for e in fresh), max(e["ts"] for e in fresh),
+         digest, prev_hash, head, chain.HASH_VERSION))
     # COPY: several times faster than INSERTs for thousands of rows
-    cur.copy_expert(f"COPY molisa_audit_event ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
+    cur.copy_expert(f"COPY {EVENT} ({', '.join(EVENT_COLUMNS)}) FROM STDIN",
                     io.StringIO("\n".join(lines) + "\n"))
     rollup_rows = [(hour, dim, key, v[0], v[1], v[2], *v[3])
                    for (hour, dim, key), v in _rollups(fresh).items()]
@@ -148,8 +177,8 @@ def _ship_events(conn, events: list[dict[str, Any]]) -> int:
     batches with it."""
     by_month = collections.defaultdict(list)
     for e in events:
-        by_month[e["ts"][:7]].append(e)
-    return sum(ship_batch(conn.driver_connection, by_month[m]) for m in sorted(by_month))
+        by_month[str(e.get("ts"))[:7]].append(e)
+    return sum(ship_batch(conn, by_month[month]) for month in sorted(by_month))
 
 
 def _rollback(conn) -> None:
@@ -158,32 +187,71 @@ def _rollback(conn) -> None:
     partitions.forget()
 
 
+_last_checkpoint: list[dict[str, Any] | None] = [None]
+
+
+def _set_aside(directory: str, event: dict[str, Any], reason: str) -> str:
+    rejected = os.path.join(directory, "rejected")
+    os.makedirs(rejected, mode=0o700, exist_ok=True)
+    path = os.path.join(rejected, "rejected.jsonl")
+    with open(path, "a", encoding="utf-8") as f:
+        f.write(json.dumps({"error": reason, "event": event},
+                           ensure_ascii=False, default=str) + "\n")
+        f.flush()
+        os.fsync(f.fileno())
+    return path
+
+
+def _incident(event: dict[str, Any], reason: str, path: str) -> None:
+    """An event set aside is never unseen: an incident in the log itself
+    (``molisa_audit_incident_list``) and a mail to the IT Centre."""
+    event_id = str(event.get("id"))[:64]
+    recorder.record("audit", "molisa_audit_event_rejected", status=500,
+                    error_class="AuditEventRejected",
+                    error_message=f"event {event_id} refused by PostgreSQL: {reason}",
+                    extra={"event_id": event_id, "set_aside_in": path,
+                           "event_channel": str(event.get("channel"))[:40],
+                           "event_action": str(event.get("action"))[:200]})
+    with mail.portal_locale():
+        site = tk.config.get("ckan.site_title") or tk.config.get("ckan.site_url")
+        subject = tk._("[{site}] Audit log: an event was refused and set aside").format(site=site)
+        body = tk._(
+            "PostgreSQL refused an audit event; the shipper set it aside so that the events "
+            "behind it are stored. It is kept, unchanged, in {path} on the shipper's machine, "
+            "and the incident is in the audit log's incidents (action "
+            "molisa_audit_event_rejected).\n\nEvent: {event_id}\nTime: {ts}\nChannel: "
+            "{channel}\nAction: {action}\nReason: {reason}\n").format(
+                path=path, event_id=event_id, ts=event.get("ts"), channel=event.get("channel"),
+                action=event.get("action"), reason=reason)
+        mail.send(subject, body)
+
+
 def _ship_one_by_one(conn, events: list[dict[str, Any]], directory: str) -> int:
     shipped = 0
     for e in events:
         try:
-            shipped += _ship_events(conn, [e])
+            n = _ship_events(conn, [e])
             conn.commit()
-        except psycopg2.DataError as error:
+            shipped += n
+        except (psycopg2.DataError, psycopg2.IntegrityError, Refused) as error:
             _rollback(conn)
-            rejected = os.path.join(directory, "rejected")
-            os.makedirs(rejected, mode=0o700, exist_ok=True)
-            with open(os.path.join(rejected, "rejected.jsonl"), "a", encoding="utf-8") as f:
-                f.write(json.dumps({"error": str(error).strip()[:500], "event": e},
-                                   ensure_ascii=False, default=str) + "\n")
-                f.flush()
-                os.fsync(f.fileno())
+            reason = recorder.redact(str(error).strip()) or error.__class__.__name__
+            path = _set_aside(directory, e, reason)
             log.error("audit event %s refused by PostgreSQL and set aside in %s: %s",
-                      e.get("id"), rejected, str(error).strip()[:200])
+                      e.get("id"), path, reason[:200])
+            _incident(e, reason, path)
     return shipped
 
 
-def ship(directory: str, batch_size: int = 5000) -> int:
+def ship(directory: str, batch_size: int = 5000, conn=None) -> int:
     """Ship every complete event waiting in ``directory``; returns how many
     events were stored. Raises if PostgreSQL cannot be reached (the events
-    stay in the spool)."""
+    stay in the spool). ``conn``: an open connection as the shipper's role
+    (one is opened, and closed, if not given)."""
     shipped = 0
-    conn = model.meta.engine.raw_connection()
+    own = conn is None
+    if own:
+        conn = db.shipper_connection()
     try:
         for spool_file in spool.spool_files(directory):
             while True:
@@ -196,9 +264,10 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                     break
                 if events:
                     try:
-                        shipped += _ship_events(conn, events)
+                        n = _ship_events(conn, events)
                         conn.commit()
-                    except psycopg2.DataError:
+                        shipped += n
+                    except (psycopg2.DataError, psycopg2.IntegrityError, Refused):
                         # An event PostgreSQL refuses would block the spool for
                         # ever: store the others one batch each, set the
                         # refused ones aside (never silently) and go on.
@@ -218,26 +287,42 @@ def ship(directory: str, batch_size: int = 5000) -> int:
                                 spool_file.path, torn)
                 spool_file.remove()
         spool.remove_stray_offsets(directory)
+        cp = anchors.checkpoint(conn)
+        if cp is not None:
+            _last_checkpoint[0] = cp
+        if _last_checkpoint[0] is not None and anchors.mail_due():
+            anchors.mail_head(_last_checkpoint[0])
     finally:
-        conn.close()
+        if own:
+            conn.close()
     return shipped
 
 
 def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -> None:
     """The shipper process: ship, sleep, repeat; retry when PostgreSQL is down."""
     backoff = interval
+    conn = None
     while True:
         try:
-            count = ship(directory, batch_size)
+            if conn is None or conn.closed:
+                conn = db.shipper_connection()
+            count = ship(directory, batch_size, conn)
             backoff = interval
             if count:
                 log.info("shipped %d audit events", count)
             if count >= batch_size // 2:
                 continue  # a backlog: no pause
-            if count:
-                time.sleep(min(0.2, interval))  # traffic: short pauses, batches of a moment
-                continue
+            # otherwise one round per interval: the events are durable in the
+            # spool already, and fewer rounds cost the web processes less CPU
         except Exception as e:  # PostgreSQL down or restarting: keep the spool, retry
-            log.warning("audit shipper: %s; retrying in %.0fs", e.__class__.__name__, backoff)
+            if conn is not None:
+                try:
+                    conn.close()
+                except Exception:
+                    pass
+                conn = None
+            log.warning("audit shipper: %s (%s); retrying in %.0fs", e.__class__.__name__,
+                        recorder.redact(str(e).strip().splitlines()[0] if str(e).strip() else ""),
+                        backoff)
             backoff = min(backoff * 2, 30)
         time.sleep(backoff)

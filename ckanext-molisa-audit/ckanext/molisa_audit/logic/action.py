@@ -3,6 +3,8 @@ the log, its statistics and incidents (R15.1, R20.5), verify and archive it
 (R15.2). No action changes or deletes an event."""
 from __future__ import annotations
 
+import datetime
+
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa_audit import archive, recorder, reports, verify
@@ -20,11 +22,14 @@ __all__ = [
 ]
 
 
-def _validate(data_dict, schema_, context):
+def _validate(data_dict, schema_, context, until_defaults_to_now=False):
     data, errors = tk.navl_validate(data_dict, schema_, context)
     if errors:
         raise tk.ValidationError(errors)
-    if data.get("since") and data.get("until") and data["since"] >= data["until"]:
+    defaulted = until_defaults_to_now and not data.get("until")
+    if defaulted:
+        data["until"] = datetime.datetime.now(datetime.timezone.utc)
+    if not defaulted and data.get("since") and data.get("until") and data["since"] >= data["until"]:
         raise tk.ValidationError({"until": [tk._("Must be later than since.")]})
     return data
 
@@ -55,7 +60,7 @@ def molisa_audit_event_list(context, data_dict):
     """Events, oldest first. Sysadmins see all; a unit's admins see the events
     that touch their unit's data.
 
-    :param since, until: ISO 8601 (``until`` excluded)
+    :param since, until: ISO 8601 (``until`` excluded; default now)
     :param actor, organization, dataset, channel, action: filters
     :param outcome: ``success``, ``error`` or an HTTP status
     :param limit: at most ``ckanext.molisa_audit.list_limit_max`` (default 100)
@@ -63,7 +68,7 @@ def molisa_audit_event_list(context, data_dict):
     :returns: ``{"count": N, "results": [...]}``
     """
     tk.check_access("molisa_audit_event_list", context, data_dict)
-    data = _validate(data_dict, schema.molisa_audit_filters(), context)
+    data = _validate(data_dict, schema.molisa_audit_filters(), context, until_defaults_to_now=True)
     return reports.event_list(data, _scope(context))
 
 
@@ -71,9 +76,10 @@ def molisa_audit_event_list(context, data_dict):
 def molisa_audit_stats(context, data_dict):
     """Counts, error counts, bytes and duration percentiles between ``since``
     and ``until``, grouped by ``group_by``: ``day``, ``month``, ``channel``,
-    ``organization``, ``dataset`` or ``actor``. Same filters as the list."""
+    ``organization``, ``dataset`` or ``actor``. Same filters as the list;
+    ``until`` defaults to now."""
     tk.check_access("molisa_audit_stats", context, data_dict)
-    data = _validate(data_dict, schema.molisa_audit_stats(), context)
+    data = _validate(data_dict, schema.molisa_audit_stats(), context, until_defaults_to_now=True)
     return reports.stats(data, _scope(context))
 
 
@@ -104,11 +110,29 @@ def molisa_audit_live(context, data_dict):
 
 @tk.side_effect_free
 def molisa_audit_verify(context, data_dict):
-    """Recompute the hash chain: ``{"ok", "batches", "events", "head", "problems"}``;
+    """Check the hash chain, the signed checkpoints and the checkpoints
+    anchored outside the database, and recompute the events' hashes:
+    ``{"ok", "batches", "events", "head", "problems", "first_rewritten_batch", ...}``;
     each problem says what (``altered``, ``deleted``, ``inserted``,
-    ``chain_broken``, ...) and where (batch, event id, position)."""
+    ``chain_broken``, ``rewritten``, ...) and where (batch, event id, position).
+
+    :param full: recompute every event's hash (default: only the batches after
+        the last signed checkpoint)
+    :param jobs: database connections hashing in parallel
+    """
     tk.check_access("molisa_audit_verify", context, data_dict)
-    return verify.verify()
+    errors = {}
+    jobs = data_dict.get("jobs")
+    if jobs is not None:
+        try:
+            jobs = int(jobs)
+            if not 1 <= jobs <= 16:
+                raise ValueError
+        except (TypeError, ValueError):
+            errors["jobs"] = [tk._("A whole number from 1 to 16.")]
+    if errors:
+        raise tk.ValidationError(errors)
+    return verify.verify(full=tk.asbool(data_dict.get("full", False)), jobs=jobs)
 
 
 def molisa_audit_archive(context, data_dict):

@@ -36,7 +36,7 @@ def molisa_audit_stats(not_missing, ignore_missing, one_of, molisa_audit_iso_dat
     schema.pop("offset")
     schema.update({
         "since": [not_missing, molisa_audit_iso_datetime],
-        "until": [not_missing, molisa_audit_iso_datetime],
+        "until": [ignore_missing, molisa_audit_iso_datetime],
         "group_by": [default("day"), one_of(list(GROUP_BY))],
     })
     return schema

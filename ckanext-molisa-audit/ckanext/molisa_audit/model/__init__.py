@@ -10,7 +10,24 @@ from __future__ import annotations
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql as pg
 
-metadata = sa.MetaData()
+#: The schema of every audit object, owned by molisa_audit_owner (a role that
+#: cannot log in); the web role reads it, the shipper's role appends to it.
+SCHEMA = "molisa_audit"
+OWNER = "molisa_audit_owner"
+
+metadata = sa.MetaData(schema=SCHEMA)
+
+
+def qualified(name: str) -> str:
+    """``molisa_audit.<name>``, for raw SQL."""
+    return f"{SCHEMA}.{name}"
+
+
+EVENT = qualified("molisa_audit_event")
+BATCH = qualified("molisa_audit_batch")
+ROLLUP = qualified("molisa_audit_rollup")
+ARCHIVE = qualified("molisa_audit_archive")
+CHECKPOINT = qualified("molisa_audit_checkpoint")
 
 #: Upper edges of the duration histogram's bins, in milliseconds: bin i holds
 #: durations in [DURATION_BINS[i-1], DURATION_BINS[i]). The rollup table has a
@@ -55,6 +72,19 @@ batch = sa.Table(
     sa.Column("events_hash", sa.Text, nullable=False),
     sa.Column("prev_hash", sa.Text, nullable=False),
     sa.Column("hash", sa.Text, nullable=False),
+    sa.Column("hash_version", sa.SmallInteger, nullable=False),
+)
+
+checkpoint = sa.Table(
+    "molisa_audit_checkpoint", metadata,
+    sa.Column("batch_id", sa.BigInteger, primary_key=True),
+    sa.Column("head_hash", sa.Text, nullable=False),
+    sa.Column("event_count", sa.BigInteger, nullable=False),
+    sa.Column("created", sa.DateTime(timezone=True), nullable=False),
+    sa.Column("from_batch", sa.BigInteger, nullable=False),
+    sa.Column("batch_hashes", sa.Text, nullable=False),
+    sa.Column("key_id", sa.Text, nullable=False),
+    sa.Column("signature", sa.Text, nullable=False),
 )
 
 rollup = sa.Table(

@@ -28,6 +28,10 @@ class Audit:
     def ship(self) -> int:
         return shipper.ship(recorder.spool_dir())
 
+    def verify(self, **data):
+        return helpers.call_action("molisa_audit_verify", context={"user": self.admin["name"]},
+                                   **data)
+
     def events(self, **filters):
         self.ship()
         filters.setdefault("since", self.since.isoformat())
@@ -41,14 +45,20 @@ def audit(clean_db):
     return Audit()
 
 
-def superuser_sql(sql: str, database: str = "molisa_test") -> str:
+def superuser_sql(sql: str, database: str | None = None) -> str:
     """Run SQL as the cluster's superuser (what an intruder with full database
-    access could do), with triggers off."""
-    port = os.environ.get("MOLISA_PG_PORT", "15432")
+    access could do), with triggers off, in the tests' database (that of
+    ``sqlalchemy.url``) unless told another."""
+    from urllib.parse import urlparse
+    from ckan.common import config
+    url = urlparse(config["sqlalchemy.url"])
+    database = database or url.path.lstrip("/")
+    port = str(url.port or os.environ.get("MOLISA_PG_PORT", "15432"))
     result = subprocess.run(
         ["runuser", "-u", "postgres", "--", "/usr/lib/postgresql/15/bin/psql", "-h",
          os.path.join(ROOT, ".local", "pgsock"), "-p", port, "-d", database, "-v",
-         "ON_ERROR_STOP=1", "-qAt", "-c", "SET session_replication_role = replica; " + sql],
+         "ON_ERROR_STOP=1", "-qAt", "-c",
+         "SET session_replication_role = replica; SET search_path = molisa_audit, public; " + sql],
         capture_output=True, text=True, check=True)
     model.Session.remove()
     return result.stdout

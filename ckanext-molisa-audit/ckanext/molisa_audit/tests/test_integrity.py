@@ -24,16 +24,18 @@ def logged(audit):
 
 
 def verify(audit):
-    return helpers.call_action("molisa_audit_verify", context={"user": audit.admin["name"]})
+    """A full verify: every event's hash recomputed (by default only the
+    batches after the last signed checkpoint are)."""
+    return audit.verify(full=True)
 
 
 @pytest.mark.req("R15.2")
 @pytest.mark.parametrize("statement", [
-    "UPDATE molisa_audit_event SET actor = 'someone else'",
-    "DELETE FROM molisa_audit_event",
-    "TRUNCATE molisa_audit_event",
-    "UPDATE molisa_audit_batch SET hash = 'x'",
-    "DELETE FROM molisa_audit_batch",
+    "UPDATE molisa_audit.molisa_audit_event SET actor = 'someone else'",
+    "DELETE FROM molisa_audit.molisa_audit_event",
+    "TRUNCATE molisa_audit.molisa_audit_event",
+    "UPDATE molisa_audit.molisa_audit_batch SET hash = 'x'",
+    "DELETE FROM molisa_audit.molisa_audit_batch",
 ])
 def test_the_applications_database_role_cannot_change_the_log(logged, statement):
     with pytest.raises(DBAPIError) as e:
@@ -47,7 +49,7 @@ def test_not_even_through_a_partition(logged):
     month = datetime.datetime.now(datetime.timezone.utc).strftime("y%Ym%m")
     with pytest.raises(DBAPIError) as e:
         with model.meta.engine.begin() as conn:
-            conn.exec_driver_sql(f"UPDATE molisa_audit_event_{month} SET actor = 'x'")
+            conn.exec_driver_sql(f"UPDATE molisa_audit.molisa_audit_event_{month} SET actor = 'x'")
     assert "permission denied" in str(e.value)
 
 
@@ -142,9 +144,12 @@ def test_replaying_a_spool_does_not_duplicate(audit):
     assert verify(audit)["ok"]
 
 
-def test_an_event_postgresql_refuses_is_set_aside_not_blocking(audit):
+@pytest.mark.req("R15.2")
+def test_an_event_postgresql_refuses_is_set_aside_not_blocking(audit, mailbox):
     """A malformed line (here a status that is not a number) must not stop
-    the events behind it; it is kept in rejected/, with the reason."""
+    the events behind it; it is kept in rejected/, with the reason, and
+    never unseen: an incident in molisa_audit_incident_list and a mail to the
+    IT Centre."""
     import json as _json
     import os
     from ckanext.molisa_audit import spool
@@ -169,4 +174,13 @@ def test_an_event_postgresql_refuses_is_set_aside_not_blocking(audit):
     with open(os.path.join(directory, "rejected", "rejected.jsonl"), encoding="utf-8") as fh:
         rejected = [_json.loads(l) for l in fh]
     assert any(r["event"]["id"] == bad["id"] for r in rejected)
+    incidents = helpers.call_action("molisa_audit_incident_list",
+                                    context={"user": audit.admin["name"]},
+                                    since=audit.since.isoformat(), channel="audit")["results"]
+    [incident] = [i for i in incidents if i["action"] == "molisa_audit_event_rejected"]
+    assert incident["extra"]["event_id"] == bad["id"]
+    assert incident["error_class"] == "AuditEventRejected" and incident["status"] == 500
+    assert bad["id"] in incident["error_message"]
+    mails = [m for m in mailbox.wait_for(1) if bad["id"] in m.get_body(("plain",)).get_content()]
+    assert mails and mailbox.to("ttcntt@molisa.gov.vn")
     assert verify(audit)["ok"]

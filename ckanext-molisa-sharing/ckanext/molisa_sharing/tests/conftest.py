@@ -203,17 +203,14 @@ def reset_database(reset_db, migrate_db_for) -> None:
     (made by the migration) are not declared on the models, so CKAN's reset,
     which deletes table by table in the models' order, would delete requests
     before the grants that refer to them."""
-    from ckanext.molisa_audit import partitions
+    from ckanext.molisa_audit import db
 
     with model.meta.engine.begin() as conn:
         existing = [t for t in SHARING_TABLES if conn.exec_driver_sql(
             "SELECT to_regclass(%s)", (t,)).scalar()]
         if existing:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(existing))
-        conn.exec_driver_sql(
-            "DROP TABLE IF EXISTS molisa_audit_event, molisa_audit_batch, molisa_audit_rollup,"
-            " molisa_audit_archive, molisa_audit_alembic_version CASCADE")
-    partitions.forget()
+    db.drop_audit_log()   # as its owner, through the admin role
     reset_db()
     for plugin in ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing"):
         migrate_db_for(plugin)

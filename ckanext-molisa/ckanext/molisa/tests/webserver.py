@@ -30,8 +30,11 @@ class WebServer:
     """
 
     def __init__(self, ini: str, port: int, workers: int = 1, *,
-                 worker_timeout: int = 60, log_path: str | None = None):
-        self.ini, self.port, self.workers = ini, port, workers
+                 worker_timeout: int = 60, log_path: str | None = None, threads: int = 1):
+        """``threads`` > 1: gunicorn's gthread workers, as make run and docker
+        serve the portal (a worker's concurrent requests share the fsync of
+        their audit events); 1: sync workers."""
+        self.ini, self.port, self.workers, self.threads = ini, port, workers, threads
         self.worker_timeout = worker_timeout
         self.url = f"http://127.0.0.1:{port}"
         self.process: subprocess.Popen | None = None
@@ -60,7 +63,9 @@ class WebServer:
             self.process = subprocess.Popen(
                 [gunicorn, "wsgi:application", "--chdir", os.path.join(ROOT, "config"),
                  "--bind", f"127.0.0.1:{self.port}", "--workers", str(self.workers),
-                 "--timeout", str(self.worker_timeout), "--access-logfile", "-"],
+                 "--timeout", str(self.worker_timeout), "--access-logfile", "-"]
+                + (["--worker-class", "gthread", "--threads", str(self.threads)]
+                   if self.threads > 1 else []),
                 env=dict(os.environ, CKAN_INI=self.ini), start_new_session=True,
                 stdin=subprocess.DEVNULL, stdout=log, stderr=subprocess.STDOUT)
         deadline = time.monotonic() + timeout

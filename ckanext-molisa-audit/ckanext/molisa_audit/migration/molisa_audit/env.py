@@ -9,6 +9,15 @@ from ckan.model.meta import metadata
 import os
 
 
+from ckan.plugins import toolkit as tk
+
+#: The audit objects live in their own schema, owned by a role that cannot
+#: log in (R15.2). Migrations run as ckanext.molisa_audit.admin_url's role,
+#: which becomes that owner (SET ROLE), so everything they create belongs to it.
+SCHEMA = "molisa_audit"
+OWNER = "molisa_audit_owner"
+
+
 # this is the Alembic Config object, which provides
 # access to the values within the .ini file in use.
 config = context.config
@@ -50,10 +59,11 @@ def run_migrations_offline():
 
     """
 
-    url = config.get_main_option(u"sqlalchemy.url")
+    url = tk.config.get("ckanext.molisa_audit.admin_url") or config.get_main_option(u"sqlalchemy.url")
     context.configure(
         url=url, target_metadata=target_metadata, literal_binds=True,
         version_table=u'{}_alembic_version'.format(name),
+        version_table_schema=SCHEMA,
         include_object=include_object,
     )
 
@@ -68,16 +78,26 @@ def run_migrations_online():
     and associate a connection with the context.
 
     """
-    connectable = engine_from_config(
-        config.get_section(config.config_ini_section),
-        prefix=u'sqlalchemy.',
-        poolclass=pool.NullPool)
+    section = dict(config.get_section(config.config_ini_section))
+    admin_url = tk.config.get("ckanext.molisa_audit.admin_url")
+    if admin_url:
+        section["sqlalchemy.url"] = admin_url
+    connectable = engine_from_config(section, prefix=u'sqlalchemy.', poolclass=pool.NullPool)
 
     with connectable.connect() as connection:
+        if admin_url:
+            # Objects created from here on belong to the owner, in its schema.
+            connection.exec_driver_sql(f"SET ROLE {OWNER}")
+            connection.exec_driver_sql(f"CREATE SCHEMA IF NOT EXISTS {SCHEMA}")
+            connection.exec_driver_sql(f"SET search_path = {SCHEMA}")
+            connection.commit()
+        # Without admin_url (a web process asking which revision is applied)
+        # the version table is only read; a migration refuses to run.
         context.configure(
             connection=connection,
             target_metadata=target_metadata,
             version_table=u'{}_alembic_version'.format(name),
+            version_table_schema=SCHEMA,
             include_object=include_object,
         )
 

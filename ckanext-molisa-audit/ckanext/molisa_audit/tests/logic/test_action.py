@@ -172,7 +172,8 @@ def test_stats_from_rollups_equal_stats_from_events(audit):
     ("molisa_audit_event_list", {"limit": "-1"}, "limit"),
     ("molisa_audit_event_list", {"limit": "lots"}, "limit"),
     ("molisa_audit_event_list", {"since": "2026-02-01", "until": "2026-01-01"}, "until"),
-    ("molisa_audit_stats", {"since": "2026-01-01"}, "until"),
+    ("molisa_audit_stats", {"since": "2026-01-01", "until": "soon"}, "until"),
+    ("molisa_audit_stats", {"until": "2026-01-01"}, "since"),
     ("molisa_audit_stats", {"since": "2026-01-01", "until": "2026-02-01", "group_by": "week"},
      "group_by"),
     ("molisa_audit_live", {"minutes": "0"}, "minutes"),
@@ -192,6 +193,25 @@ def test_bad_filters_over_http_are_409_not_500(app, audit):
                        query_string={"since": "2026-01-01", "until": "2026-02-01",
                                      "group_by": "week"}, status=409)
     assert "group_by" in response.json["error"]
+
+
+@pytest.mark.req("R15.1", "R20.5")
+def test_a_missing_until_means_now(two_units):
+    """molisa_audit_stats and molisa_audit_event_list: ``until`` defaults to now."""
+    audit = two_units["audit"]
+    since = audit.since.isoformat()
+    stats = call("molisa_audit_stats", audit.admin, since=since, group_by="channel")
+    assert {r["key"]: r["events"] for r in stats["results"]} == {"api": 2, "download": 1,
+                                                                "sharing": 1}
+    until = datetime.datetime.fromisoformat(stats["until"])
+    assert abs((until - datetime.datetime.now(UTC)).total_seconds()) < 60
+    assert call("molisa_audit_event_list", audit.admin, since=since)["count"] == 4
+    later = (datetime.datetime.now(UTC) + datetime.timedelta(days=1)).isoformat()
+    recorder.record("api", "from_the_future", actor="x", status=200,
+                    ts=datetime.datetime.now(UTC) + datetime.timedelta(hours=2))
+    audit.ship()
+    assert call("molisa_audit_event_list", audit.admin, since=since)["count"] == 4
+    assert call("molisa_audit_event_list", audit.admin, since=since, until=later)["count"] == 5
 
 
 @pytest.mark.req("R10.2")
