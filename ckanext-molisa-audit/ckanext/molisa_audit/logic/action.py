@@ -34,6 +34,24 @@ def _validate(data_dict, schema_, context, until_defaults_to_now=False):
     return data
 
 
+_FLAGS = {"true": True, "yes": True, "on": True, "1": True,
+          "false": False, "no": False, "off": False, "0": False}
+
+
+def _flag(data_dict, key, errors):
+    """A yes/no parameter; any other value is an error for that field (CKAN's
+    ``asbool`` raises a bare ``ValueError``, which would be a 500)."""
+    value = data_dict.get(key, False)
+    if isinstance(value, bool):
+        return value
+    if isinstance(value, int) and value in (0, 1):
+        return bool(value)
+    if isinstance(value, str) and value.strip().lower() in _FLAGS:
+        return _FLAGS[value.strip().lower()]
+    errors[key] = [tk._("Must be true or false")]
+    return False
+
+
 def molisa_audit_event_create(context, data_dict):
     """Write one event to the log (for plugins: harvest connections, sharing
     decisions). Needs ``ignore_auth`` in the context: no HTTP caller may write.
@@ -122,6 +140,7 @@ def molisa_audit_verify(context, data_dict):
     """
     tk.check_access("molisa_audit_verify", context, data_dict)
     errors = {}
+    full = _flag(data_dict, "full", errors)
     jobs = data_dict.get("jobs")
     if jobs is not None:
         try:
@@ -132,7 +151,7 @@ def molisa_audit_verify(context, data_dict):
             errors["jobs"] = [tk._("A whole number from 1 to 16.")]
     if errors:
         raise tk.ValidationError(errors)
-    return verify.verify(full=tk.asbool(data_dict.get("full", False)), jobs=jobs)
+    return verify.verify(full=full, jobs=jobs)
 
 
 def molisa_audit_archive(context, data_dict):
@@ -140,5 +159,11 @@ def molisa_audit_archive(context, data_dict):
     checksum manifest, then drop). ``partition`` names one; a younger one is
     refused. ``dry_run`` lists what would go."""
     tk.check_access("molisa_audit_archive", context, data_dict)
-    return archive.archive(partition=data_dict.get("partition"),
-                           dry_run=tk.asbool(data_dict.get("dry_run", False)))
+    errors = {}
+    dry_run = _flag(data_dict, "dry_run", errors)
+    partition = data_dict.get("partition")
+    if partition is not None and not isinstance(partition, str):
+        errors["partition"] = [tk._("Must be a text")]
+    if errors:
+        raise tk.ValidationError(errors)
+    return archive.archive(partition=partition, dry_run=dry_run)
