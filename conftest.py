@@ -3,7 +3,8 @@
 The suite runs through CKAN's pytest plugin (``--ckan-ini=.local/test.ini``, written from config/test.ini.tmpl) against
 the real PostgreSQL, Solr and Redis that ``make test`` starts.
 """
-pytest_plugins = ["ckanext.molisa_sharing.tests.smtp", "ckanext.molisa_sharing.tests.browser"]
+pytest_plugins = ["ckanext.molisa.testing.requirements", "ckanext.molisa_sharing.tests.smtp",
+                  "ckanext.molisa_sharing.tests.browser"]
 import pytest
 
 
@@ -53,10 +54,3 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     migrate_db_for("molisa_audit")
     migrate_db_for("molisa_sharing")
 
-
-def pytest_collection_modifyitems(items):
-    """Refuse a ``req`` mark without a requirement id."""
-    for item in items:
-        for mark in item.iter_markers("req"):
-            if not mark.args or not all(isinstance(a, str) and a.startswith("R") for a in mark.args):
-                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.req needs ids like 'R15.2'")

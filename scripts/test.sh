@@ -22,4 +22,17 @@ TEST_INI="$LOCAL/test.ini"
 step "Running the test suite"
 cd "$ROOT"
 export MOLISA_PG_PORT="$PG_PORT" MOLISA_SOLR_PORT="$SOLR_PORT" MOLISA_REDIS_PORT="$REDIS_PORT"
-"$VENV/bin/pytest" --ckan-ini="$TEST_INI" "$@"
+RESULTS="$LOCAL/test-results"
+mkdir -p "$RESULTS"
+set +e
+"$VENV/bin/pytest" --ckan-ini="$TEST_INI" "$@" 2>&1 | tee "$RESULTS/pytest.log"
+status="${PIPESTATUS[0]}"
+set -e
+
+# The requirements table of this run (make requirements prints it again),
+# then pytest's own verdict once more, so that it is what a log's tail shows.
+step "Requirements and the tests that prove them"
+"$PY" -m ckanext.molisa.testing.requirements || status=$(( status ? status : 1 ))
+step "Test result"
+grep -E '^(FAILED|ERROR) |[0-9]+ (passed|failed|errors?)(,| in ).* ?in [0-9.]+s|[0-9]+ (passed|failed|errors?) in [0-9.]+s' "$RESULTS/pytest.log" || true
+exit "$status"

@@ -530,7 +530,7 @@ def _inbound(**overrides) -> dict:
     return data
 
 
-@pytest.mark.req("R13.1-2", "R13.4")
+@pytest.mark.req("R13.1", "R13.2", "R13.4")
 def test_inbound_request_approved_by_the_it_centre_creates_its_harvest_source(
         world, audit, mailbox):
     data = _inbound(owner_org=world.unit["id"], source_url="https://data.bhxh.example.gov.vn",
@@ -554,7 +554,7 @@ def test_inbound_request_approved_by_the_it_centre_creates_its_harvest_source(
     assert _actions(audit)[-2:] == ["inbound_create", "inbound_approve"]
 
 
-@pytest.mark.req("R13.1-2")
+@pytest.mark.req("R13.1", "R13.2")
 def test_inbound_reject_needs_a_reason(world, mailbox):
     inbound = act(world.unit_admin, "molisa_sharing_inbound_create",
                   **_inbound(owner_org=world.unit["name"]))

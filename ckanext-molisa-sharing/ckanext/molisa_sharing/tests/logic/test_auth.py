@@ -119,7 +119,7 @@ def test_nobody_answers_someone_elses_usage_report(world):
     assert shown["usage_reports"][0]["answer"] is None
 
 
-@pytest.mark.req("R12.4", "R13.1-2")
+@pytest.mark.req("R12.4", "R13.1", "R13.2")
 def test_periodic_duties_and_inbound_decisions_are_for_sysadmins(world):
     for who in (world.unit_admin, world.user, None):
         with pytest.raises(tk.NotAuthorized):

@@ -165,7 +165,7 @@ def test_bad_decisions_name_the_field_and_change_nothing(world):
     assert "id" in _errors(world.unit_admin, "molisa_sharing_grant_suspend", reason="x")
 
 
-@pytest.mark.req("R13.1-2", "R13.4")
+@pytest.mark.req("R13.1", "R13.2", "R13.4")
 def test_bad_inbound_requests(world):
     errors = _errors(world.unit_editor, "molisa_sharing_inbound_create",
                      owner_org=world.unit["id"])
