@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from ckan import model
 from ckan.common import config
 
-from ckanext.molisa.tests.webserver import WebServer
+from ckanext.molisa.testing.webserver import WebServer
 from ckanext.molisa_audit import recorder, shipper, spool
 
 from .conftest import ROOT

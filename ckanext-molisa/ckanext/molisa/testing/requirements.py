@@ -82,7 +82,8 @@ class Plugin:
             entry["outcome"] = "passed"
 
     def pytest_sessionfinish(self, session, exitstatus):
-        if not self.items or hasattr(session.config, "workerinput"):
+        if (not self.items or hasattr(session.config, "workerinput")
+                or session.config.option.collectonly):
             return
         path = os.path.join(self.root, RESULTS_FILE)
         os.makedirs(os.path.dirname(path), exist_ok=True)

@@ -13,12 +13,15 @@ from ckan import model
 
 from ckanext.molisa_sharing import deadlines
 from ckanext.molisa_sharing.model import Grant, Request, UsageReport
-from ckanext.molisa_sharing.tests.conftest import (
-    act, pdf_upload, period, request_data, sharing_events)
+from ckanext.molisa.testing.factories import act, pdf_upload, period, request_data
 
 SITE = "Cổng dữ liệu Bộ Lao động - Thương binh và Xã hội"
 APPLICANT_CONTACT = "dung.le@ilssa.example.vn"
 REVIEWER = "admin.btxh@molisa.example.vn"
+
+
+def sharing_events(audit, **filters) -> list[dict]:
+    return audit.events(channel="sharing", **filters)
 
 
 def _ts(value: str) -> datetime.datetime:

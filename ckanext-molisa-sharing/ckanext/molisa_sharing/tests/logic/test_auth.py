@@ -7,7 +7,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa_sharing.model import Grant, Request
-from ckanext.molisa_sharing.tests.conftest import act, request_data
+from ckanext.molisa.testing.factories import act, request_data
 
 
 def _state(req_id: str) -> str:

@@ -14,8 +14,7 @@ import ckan.tests.helpers as helpers
 from ckan import model
 
 from ckanext.molisa_sharing.model import Request
-from ckanext.molisa_sharing.tests.conftest import (
-    act, dataset_data, pdf_upload, request_data)
+from ckanext.molisa.testing.factories import act, dataset_data, pdf_upload, request_data
 
 REQUIRED = ("datasets", "requester_organization", "user_name", "user_position", "user_email",
             "user_phone", "purpose", "scope", "content", "period_start", "period_end",
