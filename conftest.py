@@ -9,9 +9,24 @@ data builders.
 """
 pytest_plugins = ["ckanext.molisa.testing.requirements", "ckanext.molisa.testing.smtp",
                   "ckanext.molisa.testing.browser"]
+import os
+
 import pytest
 
 from ckanext.molisa.testing import database
+
+
+def pytest_configure(config):
+    """A parallel run's worker N > 0 runs on a site of its own,
+    ``.local/test-gwN.ini`` (written by scripts/test.sh), never on another
+    worker's database, Solr core, Redis databases or ports."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker != "gw0" and config.option.ckan_ini:
+        own = os.path.join(os.path.dirname(os.path.abspath(config.option.ckan_ini)),
+                           f"test-{worker}.ini")
+        if not os.path.exists(own):
+            raise pytest.UsageError(f"{own} is missing: run the suite through scripts/test.sh")
+        config.option.ckan_ini = own
 
 
 @pytest.fixture(scope="session")

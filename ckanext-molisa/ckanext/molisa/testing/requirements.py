@@ -87,9 +87,17 @@ class Plugin:
             return
         path = os.path.join(self.root, RESULTS_FILE)
         os.makedirs(os.path.dirname(path), exist_ok=True)
+        tests, status = self.items, int(exitstatus)
+        if os.environ.get("MOLISA_TEST_RESULTS_MERGE") and os.path.exists(path):
+            # a second part of the same run (make test's serial tests)
+            with open(path, encoding="utf-8") as f:
+                earlier = json.load(f)
+            tests = {**earlier["tests"], **{k: v for k, v in self.items.items()
+                                            if v["outcome"] != "not run"}}
+            status = earlier["exit_status"] or status
         with open(path, "w", encoding="utf-8") as f:
             json.dump({"finished": datetime.datetime.now(datetime.timezone.utc).isoformat(
-                timespec="seconds"), "exit_status": int(exitstatus), "tests": self.items},
+                timespec="seconds"), "exit_status": status, "tests": tests},
                 f, indent=1, sort_keys=True)
 
 
