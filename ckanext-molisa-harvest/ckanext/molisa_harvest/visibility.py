@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ckan import authz, model
 
+from ckanext.molisa import units
+
 #: source types whose sources are public (they read other portals' public
 #: catalogues); every other type is not
 PUBLIC_SOURCE_TYPES = frozenset(("molisa_ckan", "molisa_dcat"))
@@ -158,9 +160,4 @@ def dataset_labels(package: model.Package) -> Optional[list[str]]:
 
 
 def user_labels(user: Optional[model.User]) -> list[str]:
-    if user is None:
-        return []
-    rows = model.Session.query(model.Member.group_id).filter(
-        model.Member.table_name == "user", model.Member.table_id == user.id,
-        model.Member.state == "active", model.Member.capacity == "admin")
-    return [ADMIN_LABEL.format(org=row.group_id) for row in rows]
+    return [ADMIN_LABEL.format(org=org) for org in units.units_administered(user)]

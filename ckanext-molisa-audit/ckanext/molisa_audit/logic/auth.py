@@ -74,3 +74,8 @@ def molisa_audit_verify(context, data_dict):
 
 def molisa_audit_archive(context, data_dict):
     return {"success": False, "msg": tk._("Only system administrators can archive the log.")}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    """The auth functions of this plugin, by name (``tk.blanket.auth_functions``)."""
+    return {name: globals()[name] for name in __all__}

@@ -44,7 +44,9 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
 
-from .. import personal_data
+from ckanext.molisa import access_levels, audit, personal_data
+from ckanext.molisa.redact import redact
+
 from . import sector_db_config
 
 log = logging.getLogger(__name__)
@@ -74,13 +76,6 @@ def source_sql(ds: dict[str, Any], schema: str) -> str:
     if len(parts) == 1:
         parts = [schema] + parts
     return ".".join(_quote(p) for p in parts)
-
-
-def _audit(data: dict[str, Any]) -> None:
-    try:
-        tk.get_action("molisa_audit_event_create")({"ignore_auth": True}, data)
-    except KeyError:
-        log.warning("molisa_audit is not loaded: harvest connection not logged")
 
 
 class MolisaSectorDbHarvester(HarvesterBase):
@@ -267,7 +262,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
         names = [c["name"] for c in ds["columns"]]
         cols = ", ".join(_quote(n) for n in names)
         order = ", ".join(str(i + 1) for i in range(len(names)))
-        scanner = personal_data.ValueScanner(names) if ds["access_level"] == "open" else None
+        scanner = personal_data.ValueScanner(names) if ds["access_level"] == access_levels.OPEN else None
         count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f, \
                 conn.cursor(name="molisa_sector_fetch") as cur:
@@ -479,7 +474,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
                       "url": url.render_as_string(hide_password=True)},
         }
         if url.get_backend_name() != "postgresql":
-            _audit(dict(event, status=400, error_class="ValueError",
+            audit.record(**dict(event, status=400, error_class="ValueError",
                         error_message="only PostgreSQL sources are supported"))
             raise ValueError("only PostgreSQL sources (postgresql://...) are supported")
         timeout = int(conf.get("statement_timeout_ms") or STATEMENT_TIMEOUT_MS)
@@ -505,7 +500,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
             engine.dispose()
             if isinstance(error, personal_data.PersonalDataFound):
                 status = 422
-            _audit(dict(event, status=status,
+            audit.record(**dict(event, status=status,
                         duration_ms=(time.monotonic() - started) * 1000,
                         **({"error_class": type(error).__name__,
                             "error_message": _redact(error, source.url)[:500]} if error else {})))
@@ -526,8 +521,6 @@ class _DatasetError(Exception):
 
 
 def _redact(error: Exception, url: str) -> str:
-    text = str(error)
-    password = sa.engine.make_url(url).password
-    if password:
-        text = text.replace(password, "***")
-    return text.strip()
+    """An error's message without the source's password (which a driver's
+    message may quote without its URL)."""
+    return redact(str(error), secrets=[sa.engine.make_url(url).password]).strip()
