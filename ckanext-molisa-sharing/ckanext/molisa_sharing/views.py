@@ -16,6 +16,7 @@ from flask import Blueprint, make_response, send_file
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa.contexts import request_context
 from ckanext.molisa_sharing import attachments as sharing_attachments
 
 molisa_sharing = Blueprint("molisa_sharing", __name__, url_prefix="/sharing")
@@ -39,16 +40,12 @@ GRANT_STEPS = ("suspend", "reinstate", "terminate")
 
 # -- shared ------------------------------------------------------------------
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
-
-
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
     """Calls an action as the current user; a refusal becomes a 403 page and
     a missing record a 404 page, each with the action's message.
     ``ValidationError`` is left to the caller, which shows the form again."""
     try:
-        return tk.get_action(action)(_context(), data_dict)
+        return tk.get_action(action)(request_context(), data_dict)
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc) or tk._("Not authorized to see this page"))
     except tk.ObjectNotFound as exc:
@@ -150,7 +147,7 @@ def _dataset_choices(refs: list[str]) -> list[dict[str, Any]]:
     found = []
     for ref in refs:
         try:
-            found.append(tk.get_action("package_show")(_context(), {"id": ref}))
+            found.append(tk.get_action("package_show")(request_context(), {"id": ref}))
         except (tk.ObjectNotFound, tk.NotAuthorized):
             continue
     return found
@@ -192,7 +189,7 @@ def request_new():
     if kind not in ("special", "service"):
         kind = "special"
     try:
-        tk.check_access("molisa_sharing_request_create", _context(), {})
+        tk.check_access("molisa_sharing_request_create", request_context(), {})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc))
     if tk.request.method == "GET":
@@ -237,7 +234,7 @@ def request_edit(id: str):
     """Change a draft or a request sent back for changes."""
     req = _call("molisa_sharing_request_show", {"id": id})
     try:
-        tk.check_access("molisa_sharing_request_update", _context(), {"id": req["id"]})
+        tk.check_access("molisa_sharing_request_update", request_context(), {"id": req["id"]})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc))
     if req["state"] not in ("draft", "changes_requested"):
@@ -268,7 +265,7 @@ def _render_request(id: str, *, errors: Optional[dict] = None, form: str = "",
     grant = None
     if req.get("grant_id"):
         try:
-            grant = tk.get_action("molisa_sharing_grant_show")(_context(),
+            grant = tk.get_action("molisa_sharing_grant_show")(request_context(),
                                                                 {"id": req["grant_id"]})
         except (tk.NotAuthorized, tk.ObjectNotFound):
             grant = None
@@ -486,7 +483,7 @@ def _inbound_units() -> list[dict[str, Any]]:
     """The units where the user is an editor or an admin."""
     try:
         orgs = tk.get_action("organization_list_for_user")(
-            _context(), {"permission": "create_dataset", "include_dataset_count": False})
+            request_context(), {"permission": "create_dataset", "include_dataset_count": False})
     except tk.NotAuthorized:
         return []
     return sorted(orgs, key=lambda o: (tk.h.get_translated(o, "title") or o["name"]).lower())
