@@ -27,12 +27,10 @@ import ckan.plugins.toolkit as tk
 from ckanext.molisa.redact import redact
 
 from . import anchors, chain, db, mail, partitions, recorder, spool
+from .chain import CHAIN_LOCK
 from .model import BATCH, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
 
 log = logging.getLogger(__name__)
-
-#: pg_advisory_xact_lock key of the chain ("MOLISAUD").
-CHAIN_LOCK = 0x4D4F4C4953415544 & 0x7FFFFFFFFFFFFFFF
 
 EVENT_COLUMNS = ("id", "ts", "batch_id", "seq", "request_id", "actor", "actor_id", "actor_orgs",
                  "connection_account", "client_addr", "channel", "action", "datasets",
