@@ -10,7 +10,7 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa.contexts import request_context
+from ckanext.molisa.contexts import call_for_page
 
 molisa_harvest = Blueprint("molisa_harvest", __name__, url_prefix="/harvest")
 
@@ -18,12 +18,8 @@ __all__ = ["molisa_harvest"]
 
 
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
-    try:
-        return tk.get_action(action)(request_context(), data_dict)
-    except tk.NotAuthorized as exc:
-        return tk.abort(403, str(exc) or tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound as exc:
-        return tk.abort(404, str(exc) or tk._("Harvest source not found"))
+    return call_for_page(action, data_dict, forbidden=tk._("Not authorized to see this page"),
+                         not_found=tk._("Harvest source not found"))
 
 
 @molisa_harvest.route("/<id>/health")

@@ -23,7 +23,7 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ckan import authz, model
 
-from ckanext.molisa import units
+from ckanext.molisa import access_levels, units
 
 #: source types whose sources are public (they read other portals' public
 #: catalogues); every other type is not
@@ -98,7 +98,7 @@ def may_see_object(context: dict, obj) -> bool:
         return False
     pkg = model.Package.get(obj.package_id)
     return bool(pkg is not None and pkg.state == "active" and not pkg.private
-                and pkg.extras.get("access_level") == "open")
+                and pkg.extras.get("access_level") == access_levels.OPEN)
 
 
 def without_credentials(url: Any) -> Any:

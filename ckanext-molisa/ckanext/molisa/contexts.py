@@ -30,3 +30,18 @@ def site_context(ignore_auth: bool = False) -> dict[str, Any]:
     site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     return {"model": model, "session": model.Session, "user": site_user["name"],
             "ignore_auth": ignore_auth}
+
+
+def call_for_page(action: str, data_dict: dict[str, Any], *, forbidden: str,
+                  not_found: str) -> Any:
+    """Calls ``action`` as the current user for a page: a refusal is a 403
+    page and a missing record a 404 page, each with the action's message (or
+    ``forbidden`` / ``not_found`` when it has none). ``ValidationError`` is
+    left to the view, which shows its form again."""
+    import ckan.plugins.toolkit as tk
+    try:
+        return tk.get_action(action)(request_context(), data_dict)
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc) or forbidden)
+    except tk.ObjectNotFound as exc:
+        return tk.abort(404, str(exc) or not_found)
