@@ -12,6 +12,8 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import units
+
 __all__ = [
     "molisa_audit_event_create",
     "molisa_audit_event_list",
@@ -34,7 +36,7 @@ def molisa_audit_scope(context: dict[str, Any]) -> list[str] | None | bool:
     user_obj = model.User.get(user) if user else None
     if not user_obj:
         return False
-    orgs = [g.id for g in user_obj.get_groups("organization", "admin")]
+    orgs = units.units_administered(user_obj)
     return orgs or False
 
 
