@@ -262,7 +262,8 @@ class MolisaSectorDbHarvester(HarvesterBase):
         names = [c["name"] for c in ds["columns"]]
         cols = ", ".join(_quote(n) for n in names)
         order = ", ".join(str(i + 1) for i in range(len(names)))
-        scanner = personal_data.ValueScanner(names) if ds["access_level"] == access_levels.OPEN else None
+        scanner = (personal_data.ValueScanner(names)
+                   if ds["access_level"] == access_levels.OPEN else None)
         count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f, \
                 conn.cursor(name="molisa_sector_fetch") as cur:
@@ -475,7 +476,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
         }
         if url.get_backend_name() != "postgresql":
             audit.record(**dict(event, status=400, error_class="ValueError",
-                        error_message="only PostgreSQL sources are supported"))
+                                error_message="only PostgreSQL sources are supported"))
             raise ValueError("only PostgreSQL sources (postgresql://...) are supported")
         timeout = int(conf.get("statement_timeout_ms") or STATEMENT_TIMEOUT_MS)
         engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={
@@ -501,9 +502,10 @@ class MolisaSectorDbHarvester(HarvesterBase):
             if isinstance(error, personal_data.PersonalDataFound):
                 status = 422
             audit.record(**dict(event, status=status,
-                        duration_ms=(time.monotonic() - started) * 1000,
-                        **({"error_class": type(error).__name__,
-                            "error_message": _redact(error, source.url)[:500]} if error else {})))
+                                duration_ms=(time.monotonic() - started) * 1000,
+                                **({"error_class": type(error).__name__,
+                                    "error_message": _redact(error, source.url)[:500]}
+                                   if error else {})))
 
 
 @functools.lru_cache(maxsize=32)
