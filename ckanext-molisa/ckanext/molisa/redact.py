@@ -31,8 +31,12 @@ _URL_PASSWORD = re.compile(r"(\b[a-z][a-z0-9+.\-]*://[^\s/:@]*:)([^\s@/]+)(@)", 
 _PARAM_PASSWORD = re.compile(r"(\bpassword\s*=\s*)([^\s&;'\"]+)", re.IGNORECASE)
 # free text that is stored: credentials of any kind (keyword kept, value masked)
 _CREDENTIALS = (
-    (re.compile(r"(?i)\b(bearer|token|authorization|api[_-]?key)\b(\s*[:=]?\s*)\S+"),
-     r"\1\2" + MASK),
+    # "Authorization: Bearer X", "Bearer X", "token=X", "api_key: X" (the
+    # scheme word stays, X goes)
+    (re.compile(r"(?i)\b(token|authorization|api[_-]?key)\b(\s*[:=]?\s*)"
+                r"((?:bearer|basic)\s+)?\S+"),
+     lambda m: m.group(1) + m.group(2) + (m.group(3) or "") + MASK),
+    (re.compile(r"(?i)\b(bearer|basic)(\s+)(?!\*\*\*)\S+"), r"\1\2" + MASK),
     (re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"), MASK),
     (re.compile(r"(?i)\b(password|passwd|secret)(\s*[:=]\s*)\S+"), r"\1\2" + MASK),
     (re.compile(r"\b[A-Za-z0-9_\-]{40,}\b"), MASK),
