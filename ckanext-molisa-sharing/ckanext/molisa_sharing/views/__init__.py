@@ -10,7 +10,10 @@ record a 404, bad input the same form again with a message beside each field.
 """
 from __future__ import annotations
 
-from ckanext.molisa_sharing.views import grant, inbound, request  # noqa: F401 (their pages)
+from ckanext.molisa_sharing.views import grant, inbound, request
 from ckanext.molisa_sharing.views.base import molisa_sharing
 
 __all__ = ["molisa_sharing"]
+
+#: the modules whose pages are routes of the blueprint (importing them adds them)
+PAGES = (request, grant, inbound)
