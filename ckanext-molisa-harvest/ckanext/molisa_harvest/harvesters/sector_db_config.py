@@ -39,6 +39,9 @@ from ckanext.molisa import codelists
 from ckanext.molisa import access_levels, personal_data
 
 GRANULARITIES = ("aggregate", "records")
+#: the harvester's source type (``harvest_source.source_type``)
+SOURCE_TYPE = "molisa_sector_db"
+
 LICENSES = {access_levels.OPEN: "cc-by-4.0", access_levels.DEFAULT_SHARED: "molisa-restricted",
             access_levels.SPECIAL_REQUEST: "molisa-restricted",
             access_levels.INTERNAL: "molisa-internal"}
