@@ -4,7 +4,7 @@
 sharing tables emptied in one statement (their foreign keys are made by the
 migration, not declared on the models, so CKAN's table-by-table delete would
 trip on them), the audit schema dropped as its owner (audit rows cannot be
-deleted: a new chain starts), CKAN's own reset, then the migrations of the
+deleted: a new chain starts) with the events still in the spool, CKAN's own reset, then the migrations of the
 plugins that have tables (which must be loaded for them to be found).
 """
 from __future__ import annotations
@@ -30,9 +30,23 @@ def reset(reset_db, migrate_db_for) -> None:
         if existing:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(existing))
     db.drop_audit_log()   # as its owner, through the admin role
+    discard_spooled_events()
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         migrate_db_for(plugin)
+
+
+def discard_spooled_events() -> None:
+    """Events an earlier test spooled and did not ship belong to the log just
+    dropped: the shipper is told they are done (each spool file's offset set to
+    its end), so that a test's first batch holds only its own events."""
+    import os
+
+    from ckanext.molisa_audit import recorder, spool
+
+    directory = recorder.spool_dir()
+    for spool_file in spool.spool_files(directory):
+        spool_file.set_offset(os.path.getsize(spool_file.path))
 
 
 def keep_pooled_engine() -> None:

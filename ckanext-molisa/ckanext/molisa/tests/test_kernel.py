@@ -43,6 +43,7 @@ def test_the_audit_client_without_the_audit_plugin_writes_nothing(monkeypatch, c
     def get_action(name):
         raise KeyError(name)
     monkeypatch.setattr(audit.tk, "get_action", get_action)
+    monkeypatch.setattr(audit.log, "disabled", False)   # a logging.config of CKAN's may have
     with caplog.at_level(logging.WARNING, logger=audit.__name__):
         assert audit.record("sharing", "grant_suspend", datasets=["a", None]) is None
     assert "not audited" in caplog.text
@@ -56,6 +57,7 @@ def test_the_audit_client_reports_a_failed_write_without_its_secrets(monkeypatch
         written.append((context, data))
         raise OSError("spool full at postgresql://shipper:Pa55word@db/audit")
     monkeypatch.setattr(audit.tk, "get_action", lambda name: write)
+    monkeypatch.setattr(audit.log, "disabled", False)
     with caplog.at_level(logging.ERROR, logger=audit.__name__), \
             pytest.raises(audit.AuditWriteError):
         audit.record("harvest", "sector_db_gather", organizations=["u", ""], status=200,
