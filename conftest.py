@@ -25,6 +25,7 @@ def clean_db(with_plugins, reset_db, migrate_db_for):
     migrate_db_for("molisa")
     migrate_db_for("molisa_audit")
     migrate_db_for("molisa_sharing")
+    migrate_db_for("molisa_identity")
 
 
 def pytest_collection_modifyitems(items):

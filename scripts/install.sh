@@ -57,6 +57,20 @@ else
     info "Solr $SOLR_VERSION jars present"
 fi
 
+# --- Keycloak (the OpenID provider of development and tests) -------------------
+if [ ! -f "$KEYCLOAK_HOME/.complete" ]; then
+    step "Fetching Keycloak $KEYCLOAK_VERSION from Maven Central (cached in ~/.m2)"
+    rm -rf "$KEYCLOAK_HOME" "$LOCAL/keycloak-dist"
+    mvn -q -B dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+        -DoutputDirectory="$LOCAL/keycloak-dist"
+    "$PY" -m zipfile -e "$LOCAL/keycloak-dist/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" "$LOCAL"
+    rm -rf "$LOCAL/keycloak-dist"
+    chmod +x "$KEYCLOAK_HOME"/bin/*.sh
+    touch "$KEYCLOAK_HOME/.complete"
+else
+    info "Keycloak $KEYCLOAK_VERSION present"
+fi
+
 # --- Translations --------------------------------------------------------------
 step "Compiling translations"
 for po in "$ROOT"/ckanext-*/ckanext/*/i18n/*/LC_MESSAGES/*.po; do

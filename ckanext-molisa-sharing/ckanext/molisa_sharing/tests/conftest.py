@@ -212,7 +212,8 @@ def reset_database(reset_db, migrate_db_for) -> None:
             conn.exec_driver_sql("TRUNCATE " + ", ".join(existing))
     db.drop_audit_log()   # as its owner, through the admin role
     reset_db()
-    for plugin in ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing"):
+    for plugin in ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing",
+                   "molisa_identity"):
         migrate_db_for(plugin)
 
 
