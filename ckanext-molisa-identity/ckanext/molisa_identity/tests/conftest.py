@@ -69,7 +69,8 @@ def identity_server(request, keycloak):
 def unit(clean_db):
     """A unit with a dataset, and its admin (a local account with a password)."""
     admin = factories.User(password=PASSWORD)
-    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}])
+    org = factories.Organization(users=[{"name": admin["name"], "capacity": "admin"}],
+                                 unit_type="department")
     return {"org": org, "admin": admin}
 
 

@@ -55,26 +55,36 @@ def _form_action(page: str) -> str:
     return html.unescape(m.group(1))
 
 
+def _loopback_cookies(session: requests.Session) -> None:
+    """Keycloak marks its cookies Secure; browsers treat http://127.0.0.1 as
+    a secure context and send them, requests does not: do as the browser does."""
+    for cookie in session.cookies:
+        cookie.secure = False
+
+
 def login_http(session: requests.Session, auth_url: str, person: str,
                with_otp: bool = False) -> str:
     """Through Keycloak's log-in pages with requests: returns the redirect
     back to the client (its callback URL with code and state)."""
     page = session.get(auth_url, allow_redirects=True, timeout=30)
     page.raise_for_status()
+    _loopback_cookies(session)
     response = session.post(_form_action(page.text),
                             data={"username": person, "password": PEOPLE[person]["password"],
                                   "credentialId": ""}, allow_redirects=False, timeout=30)
     if with_otp:
         assert response.status_code == 200, "Keycloak did not ask for the code"
+        _loopback_cookies(session)
         response = session.post(_form_action(response.text), data={"otp": code_for(person)},
                                 allow_redirects=False, timeout=30)
-    assert response.status_code in (302, 303), f"Keycloak answered {response.status_code}"
+    assert response.status_code in (302, 303), \
+        f"Keycloak answered {response.status_code}: {response.text[:3000]}"
     return response.headers["Location"]
 
 
 def admin_token() -> str:
     response = requests.post(
-        urljoin(issuer(), "../master/protocol/openid-connect/token"),
+        issuer().replace("/realms/vneid", "/realms/master") + "/protocol/openid-connect/token",
         data={"grant_type": "password", "client_id": "admin-cli", "username": "admin",
               "password": os.environ["MOLISA_KEYCLOAK_ADMIN_PASSWORD"]}, timeout=30)
     response.raise_for_status()

@@ -189,6 +189,11 @@ def test_backchannel_logout_from_the_provider_ends_the_portal_session(identity_s
     page.wait_for_url(base + "/**", timeout=TIMEOUT_MS)
     page.goto(base + "/identity/security")
     expect(page.locator("#molisa-identity-session")).to_be_visible()
-    kc.logout_everywhere("citizen1")
+    # the person logs out at the provider (its own logout page, as from
+    # another of the ministry's systems): Keycloak tells the portal over the
+    # back channel
+    page.goto(kc.issuer() + "/protocol/openid-connect/logout")
+    page.click("#kc-logout")
+    page.wait_for_load_state()
     page.goto(base + "/identity/security")
     assert "/user/login" in page.url
