@@ -83,15 +83,16 @@ def _keys(refresh: bool = False) -> KeySet:
     return keys
 
 
-def _decode(token: str) -> jwt.Token:
+def _decode(token: str, keys: KeySet | None = None) -> jwt.Token:
     """Signature check against the JWKS (once more with fresh keys when the
-    key id is unknown: the provider rotated its keys)."""
+    key id is unknown: the provider rotated its keys). ``keys``: another key
+    set (the tests' own, to reach the claim checks with forged tokens)."""
     algorithms = list(_cfg("algorithms"))
     if not isinstance(token, str) or token.count(".") != 2:
         raise OIDCError("not a signed JWT")
     for refresh in (False, True):
         try:
-            return jwt.decode(token, _keys(refresh), algorithms=algorithms)
+            return jwt.decode(token, keys or _keys(refresh), algorithms=algorithms)
         except JoseError as e:
             if refresh:
                 raise OIDCError(f"signature refused: {type(e).__name__}") from e
@@ -135,8 +136,8 @@ def exchange(code: str, pending: dict) -> dict:
     return {"claims": validate_id_token(id_token, pending["nonce"]), "id_token": id_token}
 
 
-def validate_id_token(id_token: str, nonce: str) -> dict:
-    decoded = _decode(id_token)
+def validate_id_token(id_token: str, nonce: str, keys: KeySet | None = None) -> dict:
+    decoded = _decode(id_token, keys)
     claims = CodeIDToken(
         decoded.claims, decoded.header,
         options={"iss": {"essential": True, "value": _cfg("issuer")},
@@ -162,9 +163,9 @@ def second_factor(claims: dict) -> bool:
     return str(claims.get("acr")) in [str(a) for a in _cfg("acr_second_factor_values")]
 
 
-def validate_logout_token(logout_token: str) -> dict:
+def validate_logout_token(logout_token: str, keys: KeySet | None = None) -> dict:
     """OpenID Connect Back-Channel Logout 1.0, section 2.6."""
-    decoded = _decode(logout_token)
+    decoded = _decode(logout_token, keys)
     claims = CodeIDToken(
         decoded.claims, decoded.header,
         options={"iss": {"essential": True, "value": _cfg("issuer")},

@@ -92,3 +92,12 @@ def user_of(pid: str) -> model.User | None:
     model.Session.expire_all()
     link = MolisaIdentityLink.by_pid_hash(crypto.pid_hash(pid))
     return model.User.get(link.user_id) if link else None
+
+
+@pytest.fixture(autouse=True)
+def _throttle_cleared():
+    """Failures counted by an earlier test (or run) do not lock this one out."""
+    from ckan.lib.redis import connect_to_redis
+    redis = connect_to_redis()
+    for key in redis.scan_iter("molisa_identity:throttle:*"):
+        redis.delete(key)
