@@ -70,6 +70,16 @@ if [ ! -f "$KEYCLOAK_HOME/.complete" ]; then
 else
     info "Keycloak $KEYCLOAK_VERSION present"
 fi
+if [ ! -f "$KEYCLOAK_HOME/.built" ]; then
+    # Quarkus' build step once (H2 file store, caches local to the process: no
+    # cluster discovery on a shared machine), so that each start is quick.
+    step "Building Keycloak for an H2 file store and local caches (once)"
+    mkdir -p "$LOGS"
+    if ! "$KEYCLOAK_HOME/bin/kc.sh" build --db=dev-file --cache=local > "$LOGS/keycloak-build.log" 2>&1; then
+        tail -n 20 "$LOGS/keycloak-build.log" >&2; exit 1
+    fi
+    touch "$KEYCLOAK_HOME/.built"
+fi
 
 # --- Translations --------------------------------------------------------------
 step "Compiling translations"

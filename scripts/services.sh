@@ -251,11 +251,13 @@ keycloak_start() {
         echo "$sum" > "$stamp"
     fi
     step "Starting Keycloak $KEYCLOAK_VERSION on 127.0.0.1:$KEYCLOAK_PORT (realm vneid)"
+    # built once by install.sh (H2 file store, local caches); plain HTTP on
+    # loopback; its own process group, which keycloak_stop ends
     KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$MOLISA_KEYCLOAK_ADMIN_PASSWORD" \
     JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
-        nohup "$KEYCLOAK_HOME/bin/kc.sh" start-dev --http-host=127.0.0.1 \
-        --http-port="$KEYCLOAK_PORT" --import-realm --hostname-strict=false \
-        > "$LOGS/keycloak.log" 2>&1 &
+        setsid nohup "$KEYCLOAK_HOME/bin/kc.sh" start --optimized --http-enabled=true \
+        --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --hostname-strict=false \
+        --import-realm > "$LOGS/keycloak.log" 2>&1 < /dev/null &
     echo $! > "$RUN/keycloak.pid"
     if ! wait_for "Keycloak" 180 keycloak_probe || ! pid_alive "$RUN/keycloak.pid"; then
         tail -n 30 "$LOGS/keycloak.log" >&2
@@ -267,9 +269,9 @@ keycloak_stop() {
     if pid_alive "$RUN/keycloak.pid"; then
         step "Stopping Keycloak"
         local pid; pid="$(cat "$RUN/keycloak.pid")"
-        kill "$pid"
-        for _ in $(seq 1 60); do kill -0 "$pid" 2>/dev/null || break; sleep 0.5; done
-        kill -9 "$pid" 2>/dev/null || true
+        kill -- "-$pid" 2>/dev/null || kill "$pid"     # kc.sh and its java
+        for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 -- "-$pid" 2>/dev/null || true
     fi
     rm -f "$RUN/keycloak.pid"
 }

@@ -17,7 +17,7 @@ from __future__ import annotations
 import time
 from typing import Any
 
-from flask import g, request
+from flask import g, has_request_context, request
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -106,8 +106,7 @@ def logout():
     if state is None:
         return None
     rec = sessions.end(state)
-    name = tk.current_user.name if tk.current_user.is_authenticated else None
-    events.record("session_end", actor=name, method=state.get("method"))
+    g.molisa_identity_logout_info = {"method": state.get("method")}
     if state.get("method") == "vneid" and oidc.enabled():
         tk.logout_user()
         target = oidc.end_session_url((rec or {}).get("id_token"),
@@ -120,18 +119,17 @@ def logout():
 # --- signals --------------------------------------------------------------------------
 def on_logged_in(sender, user=None, **kw):
     """A password log-in (the e-ID callback starts its own session)."""
-    if user is None or getattr(g, "molisa_identity_oidc_login", False):
+    if user is None or not has_request_context() or \
+            getattr(g, "molisa_identity_oidc_login", False):
         return
     sessions.start(user.id, "password", second_factor=False)
     throttle.clear_account("login", user.name)
-    events.record("login_password", actor=user.name, method="password",
-                  second_factor=False)
     if totp.enrolled(user.id):
         g.molisa_identity_code_next = True
 
 
 def on_failed_login(login, **kw):
-    if throttle.fail("login", str(login), request.remote_addr if request else None):
+    if throttle.fail("login", str(login), request.remote_addr if has_request_context() else None):
         events.record("lockout", actor=str(login)[:100], status=429, error_class="LockedOut",
                       kind="login")
 

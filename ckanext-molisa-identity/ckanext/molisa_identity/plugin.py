@@ -7,7 +7,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import guard, subscriptions
+from ckanext.molisa_audit.interfaces import IMolisaAudit
+
+from . import events, guard, subscriptions
 from .logic.action import get_actions
 from .logic.auth import get_auth_functions
 from .logic.validators import get_validators
@@ -26,6 +28,7 @@ class MolisaIdentityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IAuthenticator, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
+    p.implements(IMolisaAudit, inherit=True)
 
     def i18n_domain(self):
         return "ckanext-molisa-identity"
@@ -59,3 +62,7 @@ class MolisaIdentityPlugin(p.SingletonPlugin, DefaultTranslation):
             tk.signals.failed_login: [guard.on_failed_login],
             tk.signals.action_succeeded: [subscriptions.on_action_succeeded],
         }
+
+    # IMolisaAudit: log-in and log-out events carry the method and the acr
+    def molisa_audit_before_write(self, event):
+        return events.enrich(event)

@@ -109,14 +109,14 @@ def oidc_callback():
     # a new session: nothing of the one before carries over
     sessions.regenerate()
     g.molisa_identity_oidc_login = True
-    tk.login_user(user)
+    g.molisa_identity_login_info = {"method": "vneid", "acr": str(claims.get("acr")),
+                                    "second_factor": second_factor, "account_created": created}
+    tk.login_user(user)   # CKAN's signal: the audit log's "login" event (events.enrich)
     from ckan.views.user import rotate_token
     rotate_token()
     sessions.start(user.id, "vneid", acr=str(claims.get("acr")), second_factor=second_factor,
                    oidc_sid=claims.get("sid") if isinstance(claims.get("sid"), str) else None,
                    id_token=result["id_token"])
-    events.record("login_vneid", actor=user.name, method="vneid", acr=str(claims.get("acr")),
-                  second_factor=second_factor, account_created=created)
     target = _local_next(pending.get("next"))
     if target:
         return tk.redirect_to(target)
@@ -147,9 +147,11 @@ def security():
     if (r := _require_login()) is not None:
         return r
     status = tk.get_action("molisa_identity_status_show")(_context(), {})
+    units = tk.get_action("organization_list_for_user")(
+        _context(), {"id": tk.current_user.id, "permission": "membership"})
     return tk.render("molisa_identity/security.html",
                      {"status": status, "required": guard.second_factor_required(),
-                      "oidc_enabled": oidc.enabled()})
+                      "oidc_enabled": oidc.enabled(), "units": units})
 
 
 @molisa_identity.route("/identity/totp/enrol", methods=["GET", "POST"])
