@@ -239,6 +239,7 @@ keycloak_start() {
         info "Keycloak already running on port $KEYCLOAK_PORT"
         return
     fi
+    mkdir -p "$RUN" "$LOGS"
     if keycloak_probe; then
         echo "ERROR: something else answers on 127.0.0.1:$KEYCLOAK_PORT (set MOLISA_KEYCLOAK_PORT)" >&2
         return 1
@@ -259,7 +260,12 @@ keycloak_start() {
         --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --hostname-strict=false \
         --import-realm > "$LOGS/keycloak.log" 2>&1 < /dev/null &
     echo $! > "$RUN/keycloak.pid"
-    if ! wait_for "Keycloak" 180 keycloak_probe || ! pid_alive "$RUN/keycloak.pid"; then
+}
+
+keycloak_wait() {
+    # Keycloak boots while the other services start (start: launch first, wait last)
+    pid_alive "$RUN/keycloak.pid" || return 0
+    if ! wait_for "Keycloak" 240 keycloak_probe || ! pid_alive "$RUN/keycloak.pid"; then
         tail -n 30 "$LOGS/keycloak.log" >&2
         return 1
     fi
@@ -286,7 +292,7 @@ status() {
 }
 
 case "${1:-start}" in
-    start)  pg_start; redis_start; solr_start; smtp_start; keycloak_start ;;
+    start)  keycloak_start; pg_start; redis_start; solr_start; smtp_start; keycloak_wait ;;
     stop)   keycloak_stop; smtp_stop; solr_stop; redis_stop; pg_stop ;;
     status) status ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;

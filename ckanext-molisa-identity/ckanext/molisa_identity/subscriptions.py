@@ -3,6 +3,8 @@ they take effect on the next request by themselves (CKAN reads memberships
 and the account's state on every request)."""
 from __future__ import annotations
 
+from flask import has_request_context
+
 from . import events
 
 _WATCHED = {
@@ -16,7 +18,9 @@ _WATCHED = {
 
 def on_action_succeeded(action_name: str, context=None, data_dict=None, result=None, **kw):
     kind = _WATCHED.get(action_name)
-    if kind is None:
+    # what people do through the portal (web or API); set-up code and the
+    # suites' factories, outside any request, are not role changes of officials
+    if kind is None or not has_request_context():
         return
     data = data_dict if isinstance(data_dict, dict) else {}
     if action_name.startswith("member_") and data.get("object_type") != "user":

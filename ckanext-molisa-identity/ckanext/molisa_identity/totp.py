@@ -4,6 +4,7 @@ once accepted is never accepted again), ten one-time recovery codes stored
 hashed. Secrets are encrypted at rest (crypto.encrypt)."""
 from __future__ import annotations
 
+import datetime
 import hmac
 import io
 import time
@@ -19,6 +20,7 @@ from .model import MolisaIdentityRecoveryCode, MolisaIdentityTotp, now
 
 RECOVERY_CODES = 10
 WINDOW = 1   # one step either side: clocks drift
+PENDING_FOR = datetime.timedelta(minutes=10)   # an unconfirmed secret is offered again
 
 
 def credential(user_id: str) -> MolisaIdentityTotp | None:
@@ -36,6 +38,12 @@ def begin(user: model.User) -> str:
     cred = credential(user.id)
     if cred is not None and cred.confirmed:
         raise tk.ValidationError({"code": [tk._("An authenticator is already set up.")]})
+    if cred is not None and now() - cred.created < PENDING_FOR:
+        # the same QR code again (a reload, a wrong first code): the app that
+        # scanned it keeps working
+        secret = crypto.decrypt(cred.secret_enc)
+        if secret:
+            return provisioning_uri(user, secret)
     secret = pyotp.random_base32()
     if cred is None:
         cred = MolisaIdentityTotp(user_id=user.id, secret_enc=crypto.encrypt(secret),

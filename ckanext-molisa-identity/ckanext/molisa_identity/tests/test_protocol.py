@@ -215,3 +215,19 @@ def test_password_log_in_is_locked_after_failures(identity_server, clean_db):
                            allow_redirects=False)
     assert locked.status_code == 429
     assert "15" in locked.text and ("khóa" in locked.text or "locked" in locked.text)
+
+
+@pytest.mark.req("R20.2", "R6.4")
+def test_a_deactivated_account_is_out_on_the_next_request(identity_server, clean_db):
+    session, callback = portal_login(identity_server, "citizen2")
+    assert session.get(callback, allow_redirects=False).status_code == 302
+    assert session.get(identity_server.url + "/identity/security",
+                       allow_redirects=False).status_code == 200
+    from ckan.tests.helpers import call_action
+    user = user_of(kc.PEOPLE["citizen2"]["pid"])
+    call_action("user_delete", {"user": factories.Sysadmin()["name"]}, id=user.id)
+    after = session.get(identity_server.url + "/identity/security", allow_redirects=False)
+    assert after.status_code == 302 and "/user/login" in after.headers["Location"]
+    # and the e-ID cannot bring the deactivated account back
+    session2, callback2 = portal_login(identity_server, "citizen2")
+    assert session2.get(callback2, allow_redirects=False).status_code == 403

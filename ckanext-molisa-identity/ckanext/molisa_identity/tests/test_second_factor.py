@@ -139,3 +139,38 @@ def test_no_secret_reaches_the_audit_spool():
     # (a 6-digit code is not looked for: digits of timestamps could match it)
     for secret_value in (secret, codes[1], "001080000077", crypto.pid_hash("001080000077")):
         assert secret_value not in text
+
+
+@pytest.mark.req("R6.3b", "R17.1")
+def test_an_officials_idle_session_ends(app):
+    """The idle timeout (30 minutes) ends an official's session, and its
+    server-side record: the same cookie does not come back."""
+    from flask import session
+    from ckan import model
+    from ckanext.molisa_identity import guard, sessions
+
+    official = factories.Sysadmin()
+    citizen = factories.User()
+    with app.flask_app.test_request_context("/dataset"):
+        for who, ends in ((citizen, False), (official, True)):
+            state = sessions.start(who["id"], "password")
+            sessions.update(seen=int(time.time()) - 31 * 60)
+            result = guard.identify_user(who["id"])
+            assert isinstance(result, model.AnonymousUser) is ends
+            assert (sessions.record(state) is None) is ends
+            session.clear()
+
+
+@pytest.mark.req("R20.2", "R6.4")
+def test_a_session_whose_record_is_gone_is_anonymous(app):
+    from ckan import model
+    from ckanext.molisa_identity import guard, sessions
+
+    user = factories.User()
+    with app.flask_app.test_request_context("/dataset"):
+        state = sessions.start(user["id"], "vneid", acr="1", oidc_sid="provider-session-1")
+        assert guard.identify_user(user["id"]) is None          # alive
+        assert sessions.end_provider_session("provider-session-1") == 1
+        from flask import session
+        session["molisa_identity"] = state
+        assert isinstance(guard.identify_user(user["id"]), model.AnonymousUser)
