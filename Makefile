@@ -1,13 +1,18 @@
 # The MOLISA data portal. The two commands:
 #   make run    bring up the whole portal with demo data at http://127.0.0.1:5000
 #   make test   run the test suite against real PostgreSQL, Solr and Redis
-.PHONY: run test stop status install services bench bench-audit bench-sharing bench-harvest i18n clean
+.PHONY: run test requirements stop status install services bench bench-audit bench-sharing bench-harvest i18n clean
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+# Each requirement of the regulation, the tests that prove it and their
+# result in the last run; then the requirements no test proves yet.
+requirements:
+	@bash scripts/requirements.sh
 
 stop:
 	@bash scripts/stop.sh

@@ -1,36 +1,44 @@
-"""Fixtures shared by the three extensions' test suites.
+"""Fixtures shared by the four extensions' test suites.
 
-The suite runs through CKAN's pytest plugin (``--ckan-ini=.local/test.ini``, written from config/test.ini.tmpl) against
-the real PostgreSQL, Solr and Redis that ``make test`` starts.
+The suite runs through CKAN's pytest plugin (``--ckan-ini=.local/test.ini``,
+written from config/test.ini.tmpl) against the real PostgreSQL, Solr and Redis
+that ``make test`` starts. What the suites share lives in
+``ckanext.molisa.testing``: the plugins below (requirement markers, SMTP
+server, browser and web server), the database reset, the audit reader and the
+data builders.
 """
-pytest_plugins = ["ckanext.molisa_sharing.tests.smtp", "ckanext.molisa_sharing.tests.browser"]
+pytest_plugins = ["ckanext.molisa.testing.requirements", "ckanext.molisa.testing.smtp",
+                  "ckanext.molisa.testing.browser"]
+import os
+
 import pytest
+
+from ckanext.molisa.testing import database
+
+
+def pytest_configure(config):
+    """A parallel run's worker N > 0 runs on a site of its own,
+    ``.local/test-gwN.ini`` (written by scripts/test.sh), never on another
+    worker's database, Solr core, Redis databases or ports."""
+    worker = os.environ.get("PYTEST_XDIST_WORKER", "gw0")
+    if worker != "gw0" and config.option.ckan_ini:
+        own = os.path.join(os.path.dirname(os.path.abspath(config.option.ckan_ini)),
+                           f"test-{worker}.ini")
+        if not os.path.exists(own):
+            raise pytest.UsageError(f"{own} is missing: run the suite through scripts/test.sh")
+        config.option.ckan_ini = own
+
+
+@pytest.fixture(scope="session")
+def reset_db(reset_db):
+    """CKAN's reset_db, keeping a pooled engine (``database.keep_pooled_engine``)."""
+    def reset():
+        reset_db()
+        database.keep_pooled_engine()
+    return reset
 
 
 @pytest.fixture
 def clean_db(with_plugins, reset_db, migrate_db_for):
-    """CKAN's clean_db, plus the migrations of the plugins that have tables
-    (which must be loaded for their migrations to be found).
-
-    The audit schema is dropped first, as its owner (through the admin role,
-    ckanext.molisa_audit.admin_url: the web role cannot), with the anchors of
-    the chain it held: audit rows cannot be deleted, and a new chain starts.
-    """
-    from ckanext.molisa_audit import db
-
-    db.drop_audit_log()
-    reset_db()
-    migrate_db_for("activity")
-    migrate_db_for("harvest")
-    migrate_db_for("molisa")
-    migrate_db_for("molisa_audit")
-    migrate_db_for("molisa_sharing")
-    migrate_db_for("molisa_identity")
-
-
-def pytest_collection_modifyitems(items):
-    """Refuse a ``req`` mark without a requirement id."""
-    for item in items:
-        for mark in item.iter_markers("req"):
-            if not mark.args or not all(isinstance(a, str) and a.startswith("R") for a in mark.args):
-                raise pytest.UsageError(f"{item.nodeid}: @pytest.mark.req needs ids like 'R15.2'")
+    """CKAN's clean_db, plus the plugins' tables (``database.reset``)."""
+    database.reset(reset_db, migrate_db_for)

@@ -38,7 +38,7 @@ setup(
             "*.yaml", "*.json", "*.csv", "*.txt", "*.ini", "*.mako",
             "templates/**/*.html", "assets/**/*", "public/**/*",
             "i18n/*/LC_MESSAGES/*.po", "i18n/*/LC_MESSAGES/*.mo", "i18n/*.pot",
-            "migration/**/*", "codelists/*", "demo/*", "sql/*.sql",
+            "migration/**/*", "codelists/*", "demo/*", "sql/*.sql", "schemas/*.yaml",
         ],
     },
     zip_safe=False,

@@ -9,7 +9,7 @@ import statistics
 import subprocess
 import sys
 
-from ckanext.molisa.tests.webserver import WebServer
+from ckanext.molisa.testing.webserver import WebServer
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 LOCAL = os.path.join(ROOT, ".local")

@@ -57,7 +57,7 @@ import psycopg2
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import common  # noqa: E402
-from ckanext.molisa.tests.solr import ensure_core  # noqa: E402
+from ckanext.molisa.testing.solr import ensure_core  # noqa: E402
 
 CKAN = os.path.join(common.VENV_BIN, "ckan")
 NATIONAL_PORT = common.port(111)

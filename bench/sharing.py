@@ -143,8 +143,7 @@ def load(ini: str, out: str) -> None:
 
     app = make_app(load_config(ini))
     config["smtp.server"] = "127.0.0.1:9"  # no mail from the benchmark (port 9: refused)
-    from ckanext.molisa_sharing import access
-    from ckanext.molisa_sharing.model import Grant
+    from ckanext.molisa_sharing.model import Grant, grant_effective_state
 
     with app._wsgi_app.test_request_context():
         site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
@@ -193,7 +192,7 @@ def load(ini: str, out: str) -> None:
         special = world["datasets"]["special_request"]["id"]
         grant = None
         for row in model.Session.query(Grant).filter(Grant.holder_id == grantee["id"]):
-            if special in (row.datasets or []) and access.grant_effective_state(row) == "active" \
+            if special in (row.datasets or []) and grant_effective_state(row) == "active" \
                     and not row.resources and not row.fields and not row.allowed_ips:
                 grant = row
                 break

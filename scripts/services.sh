@@ -221,12 +221,26 @@ keycloak_render_realm() {
     MOLISA_OIDC_POST_LOGOUT_TEST="http://127.0.0.1:$TEST_WEB_PORT/*##http://127.0.0.1:$test_id_port/*" \
     MOLISA_OIDC_BACKCHANNEL_RUN="http://127.0.0.1:$WEB_PORT/identity/oidc/backchannel-logout" \
     MOLISA_OIDC_BACKCHANNEL_TEST="http://127.0.0.1:$test_id_port/identity/oidc/backchannel-logout" \
+    MOLISA_TEST_WEB_PORT="$TEST_WEB_PORT" \
     python3 - "$ROOT/config/keycloak/vneid-realm.json" "$import/vneid-realm.json" <<'PY'
-import os, re, sys
+import json, os, re, sys
 src, out = sys.argv[1:3]
 text = open(src, encoding="utf-8").read()
 # only ${MOLISA_...} placeholders: the realm's own ${...} message keys stay
 text = re.sub(r"\$\{(MOLISA_[A-Z_]+)\}", lambda m: os.environ[m.group(1)], text)
+# One test client per pytest-xdist worker (scripts/test.sh: worker i's ports are
+# the tests' ports + 10 i, its client molisa-portal-test_gwi).
+realm = json.loads(text)
+base = int(os.environ["MOLISA_TEST_WEB_PORT"])
+test_client = next(c for c in realm["clients"] if c["clientId"] == "molisa-portal-test")
+for i in range(1, 4):
+    worker = json.loads(re.sub(r"127\.0\.0\.1:(\d+)/",
+                               lambda m: f"127.0.0.1:{int(m.group(1)) + 10 * i}/"
+                               if base <= int(m.group(1)) < base + 10 else m.group(0),
+                               json.dumps(test_client)))
+    worker["clientId"] = f"molisa-portal-test_gw{i}"
+    realm["clients"].append(worker)
+text = json.dumps(realm, ensure_ascii=False, indent=1)
 fd = os.open(out + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
 with os.fdopen(fd, "w", encoding="utf-8") as f:
     f.write(text)

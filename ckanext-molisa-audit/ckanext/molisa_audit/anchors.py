@@ -185,7 +185,7 @@ def checkpoint(conn, force: bool = False,
     one is at least ``checkpoint_seconds`` old (or ``force``); store it
     (``conn``: the shipper's role), commit, and anchor it. Returns it, or None."""
     from .model import BATCH, CHECKPOINT
-    from .shipper import CHAIN_LOCK
+    from .chain import CHAIN_LOCK
     now = now or datetime.datetime.now(UTC)
     cur = conn.cursor()
     # the chain's lock first: a consistent head, and one checkpoint per head

@@ -19,6 +19,10 @@ from typing import Any, Iterable
 
 from .model import HASHED_FIELDS
 
+#: pg_advisory_xact_lock key of the chain ("MOLISAUD"): whoever extends the
+#: chain (the shipper) or signs its head (anchors) holds it.
+CHAIN_LOCK = 0x4D4F4C4953415544 & 0x7FFFFFFFFFFFFFFF
+
 GENESIS = "0" * 64
 
 

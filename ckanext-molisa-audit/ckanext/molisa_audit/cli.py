@@ -6,12 +6,10 @@ import json
 import click
 
 import ckan.plugins.toolkit as tk
+
+from ckanext.molisa.contexts import site_context
+
 from . import anchors, db, partitions, recorder, shipper, spool
-
-
-def _context():
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"]}
 
 
 @click.group("molisa-audit", short_help="MOLISA audit log: ship, verify, archive.")
@@ -67,7 +65,7 @@ def verify(full, jobs):
     data = {"full": full}
     if jobs:
         data["jobs"] = jobs
-    result = tk.get_action("molisa_audit_verify")(_context(), data)
+    result = tk.get_action("molisa_audit_verify")(site_context(), data)
     for problem in result["problems"]:
         click.echo(json.dumps(problem, ensure_ascii=False))
     if result.get("first_rewritten_batch"):
@@ -90,7 +88,7 @@ def archive(partition, dry_run):
     """Export partitions older than the retention period, then drop them."""
     try:
         result = tk.get_action("molisa_audit_archive")(
-            _context(), {"partition": partition, "dry_run": dry_run})
+            site_context(), {"partition": partition, "dry_run": dry_run})
     except tk.ValidationError as e:
         raise click.ClickException("; ".join(sum(e.error_dict.values(), [])))
     for item in result["archived"]:

@@ -1,36 +1,23 @@
 """Mail to the IT Centre (``ckanext.molisa_audit.it_centre_email``): the
 daily signed chain head, and every event PostgreSQL refused. Sent through
-CKAN's mailer, in the portal's default language."""
+CKAN's mailer, in the portal's default language (the kernel's
+``portal_locale``)."""
 from __future__ import annotations
 
-import contextlib
 import logging
 
 import ckan.plugins.toolkit as tk
 from ckan.lib import mailer
+
+from ckanext.molisa.mail import portal_locale
+
+__all__ = ["it_centre", "portal_locale", "send"]
 
 log = logging.getLogger(__name__)
 
 
 def it_centre() -> str:
     return (tk.config.get("ckanext.molisa_audit.it_centre_email") or "").strip()
-
-
-@contextlib.contextmanager
-def portal_locale():
-    """The portal's default language (Vietnamese), in the shipper process as
-    in a web request."""
-    import flask_babel
-    from flask import current_app, has_app_context, has_request_context
-    locale = tk.config.get("ckan.locale_default") or "vi"
-    if has_request_context():
-        with flask_babel.force_locale(locale):
-            yield
-    elif has_app_context():
-        with current_app.test_request_context(), flask_babel.force_locale(locale):
-            yield
-    else:
-        yield
 
 
 def send(subject: str, body: str) -> bool:

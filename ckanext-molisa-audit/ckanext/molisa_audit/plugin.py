@@ -8,10 +8,11 @@ from ckan.exceptions import CkanConfigurationException
 from ckan.lib.plugins import DefaultTranslation
 
 from . import archive, capture
+from .logic import action, auth
 
 
-@tk.blanket.actions
-@tk.blanket.auth_functions
+@tk.blanket.actions(action.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.validators

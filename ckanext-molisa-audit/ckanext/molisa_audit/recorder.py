@@ -8,13 +8,14 @@ from __future__ import annotations
 import datetime
 import json
 import os
-import re
 import threading
 import uuid
 from typing import Any, Iterable
 
 import ckan.plugins as p
 import ckan.plugins.toolkit as tk
+
+from ckanext.molisa.redact import redact
 
 from .interfaces import IMolisaAudit
 from .spool import SpoolWriter
@@ -25,22 +26,9 @@ CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit")
 _writers: dict[str, SpoolWriter] = {}
 _writers_lock = threading.Lock()
 
-# Anything that looks like a credential is cut out of free text before it is
-# stored: bearer tokens, JWTs, long opaque keys, password assignments.
-_SECRET_PATTERNS = [
-    re.compile(r"(?i)\b(bearer|token|authorization|api[_-]?key)\b\s*[:=]?\s*\S+"),
-    re.compile(r"eyJ[\w-]+\.[\w-]+\.[\w-]*"),
-    re.compile(r"(?i)(password|passwd|secret)\s*[:=]\s*\S+"),
-    re.compile(r"\b[A-Za-z0-9_\-]{40,}\b"),
-]
-
-
-def redact(text: str | None, limit: int = 500) -> str | None:
-    if not text:
-        return text
-    for pattern in _SECRET_PATTERNS:
-        text = pattern.sub("[redacted]", text)
-    return text[:limit]
+#: the longest error message stored; anything that looks like a credential is
+#: cut out of it first (the kernel's redactor, ``credentials=True``)
+ERROR_MESSAGE_MAX = 500
 
 
 def audit_dir(name: str) -> str:
@@ -117,7 +105,7 @@ def record(channel: str, action: str, *, actor: str | None = None,
         "organizations": _list(organizations),
         "status": status,
         "error_class": error_class,
-        "error_message": redact(error_message),
+        "error_message": redact(error_message, credentials=True, limit=ERROR_MESSAGE_MAX),
         "duration_ms": round(duration_ms, 3) if duration_ms is not None else None,
         "bytes_sent": bytes_sent,
         "extra": extra,

@@ -24,13 +24,13 @@ import psycopg2.extras
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa.redact import redact
+
 from . import anchors, chain, db, mail, partitions, recorder, spool
+from .chain import CHAIN_LOCK
 from .model import BATCH, DURATION_BINS, EVENT, HIST_COLUMNS, ROLLUP
 
 log = logging.getLogger(__name__)
-
-#: pg_advisory_xact_lock key of the chain ("MOLISAUD").
-CHAIN_LOCK = 0x4D4F4C4953415544 & 0x7FFFFFFFFFFFFFFF
 
 EVENT_COLUMNS = ("id", "ts", "batch_id", "seq", "request_id", "actor", "actor_id", "actor_orgs",
                  "connection_account", "client_addr", "channel", "action", "datasets",
@@ -235,7 +235,8 @@ def _ship_one_by_one(conn, events: list[dict[str, Any]], directory: str) -> int:
             shipped += n
         except (psycopg2.DataError, psycopg2.IntegrityError, Refused) as error:
             _rollback(conn)
-            reason = recorder.redact(str(error).strip()) or error.__class__.__name__
+            reason = redact(str(error).strip(), credentials=True,
+                            limit=recorder.ERROR_MESSAGE_MAX) or error.__class__.__name__
             path = _set_aside(directory, e, reason)
             log.error("audit event %s refused by PostgreSQL and set aside in %s: %s",
                       e.get("id"), path, reason[:200])
@@ -322,7 +323,8 @@ def run_forever(directory: str, interval: float = 1.0, batch_size: int = 5000) -
                     pass
                 conn = None
             log.warning("audit shipper: %s (%s); retrying in %.0fs", e.__class__.__name__,
-                        recorder.redact(str(e).strip().splitlines()[0] if str(e).strip() else ""),
+                        redact(str(e).strip().splitlines()[0] if str(e).strip() else "",
+                               credentials=True, limit=recorder.ERROR_MESSAGE_MAX),
                         backoff)
             backoff = min(backoff * 2, 30)
         time.sleep(backoff)

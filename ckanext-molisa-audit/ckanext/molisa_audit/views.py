@@ -19,6 +19,7 @@ from werkzeug.routing import BuildError
 import ckan.plugins.toolkit as tk
 from ckan.lib.pagination import Page
 
+from ckanext.molisa.contexts import request_context
 from ckanext.molisa_audit import export as audit_export
 from ckanext.molisa_audit.helpers import molisa_audit_channel_label, molisa_audit_field_label
 from ckanext.molisa_audit.logic.schema import GROUP_BY
@@ -40,12 +41,8 @@ _DAY = re.compile(r"\d{4}-\d{2}-\d{2}")
 
 # -- shared ------------------------------------------------------------------
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
-
-
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
-    return tk.get_action(action)(_context(), data_dict)
+    return tk.get_action(action)(request_context(), data_dict)
 
 
 def _local_now() -> datetime.datetime:

@@ -31,7 +31,7 @@ from typing import Any, Iterable, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.molisa import codelists
+from ckanext.molisa import access_levels, codelists
 
 HERE = os.path.join(os.path.dirname(__file__), "mapping")
 
@@ -230,7 +230,7 @@ def _frequency(raw: Any) -> Optional[str]:
 
 
 def _access_level(raw: Any, access_rights: Any) -> Optional[str]:
-    if raw in codelists.values("access_levels"):
+    if isinstance(raw, str) and access_levels.is_level(raw):
         return raw
     if access_rights:
         return table("defaults")["access_rights"].get(str(access_rights).strip())
@@ -343,7 +343,7 @@ def to_molisa(pkg: dict[str, Any], options: Optional[dict[str, Any]] = None, *,
         or chosen["access_level"]
     license_id = _license(pkg.get("license_id") or value(pkg, "license_url")
                           or value(pkg, "license"), options) or chosen["license_id"]
-    if access_level == "open":
+    if access_level == access_levels.OPEN:
         license = model.Package.get_license_register().get(license_id)
         if license is None or not license.isopen():
             license_id = chosen["license_id"]

@@ -5,10 +5,9 @@ Each job is mailed once: a Redis key per job (``SET NX`` with an expiry longer
 than the window in which finished jobs are looked at) remembers it, whichever
 scheduler process or watchdog round sees it first. Mail goes through CKAN's
 mailer (``smtp.*``), in the portal's default language; a mail that cannot be
-sent is logged and never stops the round."""
+sent is logged and never stops the round (``ckanext.molisa.mail``)."""
 from __future__ import annotations
 
-import contextlib
 import datetime
 import logging
 from typing import Any
@@ -17,9 +16,10 @@ import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 from ckan.lib.redis import connect_to_redis
 from ckanext.harvest.model import HarvestGatherError, HarvestJob, HarvestObject, HarvestObjectError
+
+from ckanext.molisa import mail, units
 
 log = logging.getLogger(__name__)
 
@@ -31,35 +31,6 @@ REMEMBER_SECONDS = 7 * 24 * 3600
 
 def _key(job_id: str) -> str:
     return f"molisa_harvest:{tk.config.get('ckan.site_id')}:notified:{job_id}"
-
-
-@contextlib.contextmanager
-def _portal_locale():
-    """The portal's default language (Vietnamese), in the scheduler process
-    as in a web request."""
-    import flask_babel
-    from flask import current_app, has_app_context, has_request_context
-    locale = tk.config.get("ckan.locale_default") or "vi"
-    if has_request_context():
-        with flask_babel.force_locale(locale):
-            yield
-    elif has_app_context():
-        with current_app.test_request_context(), flask_babel.force_locale(locale):
-            yield
-    else:
-        yield
-
-
-def unit_admins(owner_org: str | None) -> list[tuple[str, str]]:
-    """(name, address) of the active admins of the unit."""
-    if not owner_org:
-        return []
-    rows = model.Session.query(model.User).join(
-        model.Member, model.Member.table_id == model.User.id).filter(
-        model.Member.group_id == owner_org, model.Member.table_name == "user",
-        model.Member.state == "active", model.Member.capacity == "admin",
-        model.User.state == "active")
-    return [(u.display_name, u.email) for u in rows if u.email]
 
 
 def errors_of(job_id: str, limit: int = 10) -> list[str]:
@@ -96,17 +67,17 @@ def job_failed(job: HarvestJob) -> bool:
         log.exception("harvest failure mail for job %s skipped: Redis unavailable", job.id)
         return False
     package = model.Package.get(job.source_id)
-    people = unit_admins(package.owner_org if package else None)
+    people = units.unit_admin_recipients(package.owner_org if package else None)
     if not people:
         log.warning("harvest job %s failed; its source has no unit admin to mail", job.id)
         return False
-    with _portal_locale():
+    with mail.portal_locale():
         _send(people, job, package)
     return True
 
 
 def _send(people: list[tuple[str, str]], job: HarvestJob, package: Any) -> None:
-    site = tk.config.get("ckan.site_title") or "CKAN"
+    site = mail.site_title()
     title = (package.title or package.name) if package else job.source_id
     link = (tk.config.get("ckan.site_url") or "").rstrip("/") + "/harvest/{}/health".format(
         package.name if package else job.source_id)
@@ -115,12 +86,7 @@ def _send(people: list[tuple[str, str]], job: HarvestJob, package: Any) -> None:
                 "errors:\n\n{errors}\n\nRuns and errors of the source: {link}").format(
         source=title, started=job.created.strftime("%d/%m/%Y %H:%M"),
         errors="\n".join("- " + e for e in errors_of(job.id)), link=link)
-    body += "\n\n--\n" + site + "\n" + (tk.config.get("ckan.site_url") or "")
-    for name, address in people:
-        try:
-            mailer.mail_recipient(name or address, address, subject, body)
-        except mailer.MailerException as exc:
-            log.error("harvest failure mail to %s not sent: %s", address, exc)
+    mail.send(people, subject, body, what="harvest failure mail")
 
 
 def run(now: datetime.datetime | None = None) -> int:

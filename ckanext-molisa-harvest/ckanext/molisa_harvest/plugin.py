@@ -7,8 +7,9 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 
+from ckanext.molisa import redact
 from ckanext.molisa.interfaces import IMolisaVisibility
-from ckanext.molisa_harvest import redact, visibility
+from ckanext.molisa_harvest import visibility
 from ckanext.molisa_harvest.logic import action, auth
 
 

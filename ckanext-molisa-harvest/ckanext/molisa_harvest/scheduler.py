@@ -29,6 +29,8 @@ from ckan import model
 from ckan.lib.redis import connect_to_redis
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
+from ckanext.molisa.contexts import site_context
+
 from . import notify, pruning, watchdog
 
 log = logging.getLogger(__name__)
@@ -75,18 +77,12 @@ def sync_next_run(now: Optional[datetime.datetime] = None) -> None:
     model.Session.commit()
 
 
-def _site_context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"model": model, "session": model.Session, "user": site_user["name"],
-            "ignore_auth": True}
-
-
 def run_round(now: Optional[datetime.datetime] = None) -> dict[str, Any]:
     """One round; returns what it did."""
     started = datetime.datetime.utcnow()
     report: dict[str, Any] = {"stopped": watchdog.run(now)}
     sync_next_run(now)
-    tk.get_action("harvest_jobs_run")(_site_context(), {})
+    tk.get_action("harvest_jobs_run")(site_context(ignore_auth=True), {})
     model.Session.remove()
     report["created"] = [job_id for (job_id,) in model.Session.query(HarvestJob.id).filter(
         HarvestJob.created >= started)]

@@ -11,12 +11,9 @@ from ckanext.harvest import queue
 from ckanext.harvest.logic import HarvestJobExists
 from ckanext.harvest.model import HarvestJob, HarvestObject, HarvestSource
 
+from ckanext.molisa.contexts import site_context
+
 from .harvesters.sector_db import SOURCE_TYPE
-
-
-def _context() -> dict[str, Any]:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": True}
 
 
 def ensure_source(name: str, url: str, config: str, title: str | None = None,
@@ -28,26 +25,26 @@ def ensure_source(name: str, url: str, config: str, title: str | None = None,
     if owner_org:
         data["owner_org"] = owner_org
     try:
-        current = tk.get_action("harvest_source_show")(_context(), {"id": name})
+        current = tk.get_action("harvest_source_show")(site_context(ignore_auth=True), {"id": name})
     except tk.ObjectNotFound:
-        source = tk.get_action("harvest_source_create")(_context(), data)
+        source = tk.get_action("harvest_source_create")(site_context(ignore_auth=True), data)
         return {"id": source["id"], "name": source["name"], "status": "created"}
     stored = HarvestSource.get(current["id"])
     have = {"url": stored.url, "title": stored.title, "config": stored.config,
             "owner_org": current.get("owner_org")}
     want = {"url": url, "title": data["title"], "config": config,
             "owner_org": tk.get_action("organization_show")(
-                _context(), {"id": owner_org})["id"] if owner_org else have["owner_org"]}
+                site_context(ignore_auth=True), {"id": owner_org})["id"] if owner_org else have["owner_org"]}
     if have == want:
         return {"id": current["id"], "name": current["name"], "status": "unchanged"}
-    tk.get_action("harvest_source_update")(_context(), dict(data, id=current["id"]))
+    tk.get_action("harvest_source_update")(site_context(ignore_auth=True), dict(data, id=current["id"]))
     return {"id": current["id"], "name": current["name"], "status": "updated"}
 
 
 def run_source(source_id: str) -> dict[str, int]:
     """Runs one harvest job of the source (id or name) now, in this process: the same
     gather, fetch and import stage functions that the queue consumers call."""
-    context = _context()
+    context = site_context(ignore_auth=True)
     source_id = tk.get_action("harvest_source_show")(dict(context), {"id": source_id})["id"]
     try:
         job_dict = tk.get_action("harvest_job_create")(dict(context), {"source_id": source_id,

@@ -10,22 +10,16 @@ from flask import Blueprint
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa.contexts import call_for_page
+
 molisa_harvest = Blueprint("molisa_harvest", __name__, url_prefix="/harvest")
 
 __all__ = ["molisa_harvest"]
 
 
-def _context() -> dict[str, Any]:
-    return {"user": tk.current_user.name, "auth_user_obj": tk.current_user}
-
-
 def _call(action: str, data_dict: dict[str, Any]) -> Any:
-    try:
-        return tk.get_action(action)(_context(), data_dict)
-    except tk.NotAuthorized as exc:
-        return tk.abort(403, str(exc) or tk._("Not authorized to see this page"))
-    except tk.ObjectNotFound as exc:
-        return tk.abort(404, str(exc) or tk._("Harvest source not found"))
+    return call_for_page(action, data_dict, forbidden=tk._("Not authorized to see this page"),
+                         not_found=tk._("Harvest source not found"))
 
 
 @molisa_harvest.route("/<id>/health")

@@ -23,6 +23,8 @@ from urllib.parse import urlsplit, urlunsplit
 
 from ckan import authz, model
 
+from ckanext.molisa import access_levels, units
+
 #: source types whose sources are public (they read other portals' public
 #: catalogues); every other type is not
 PUBLIC_SOURCE_TYPES = frozenset(("molisa_ckan", "molisa_dcat"))
@@ -96,7 +98,7 @@ def may_see_object(context: dict, obj) -> bool:
         return False
     pkg = model.Package.get(obj.package_id)
     return bool(pkg is not None and pkg.state == "active" and not pkg.private
-                and pkg.extras.get("access_level") == "open")
+                and pkg.extras.get("access_level") == access_levels.OPEN)
 
 
 def without_credentials(url: Any) -> Any:
@@ -158,9 +160,4 @@ def dataset_labels(package: model.Package) -> Optional[list[str]]:
 
 
 def user_labels(user: Optional[model.User]) -> list[str]:
-    if user is None:
-        return []
-    rows = model.Session.query(model.Member.group_id).filter(
-        model.Member.table_name == "user", model.Member.table_id == user.id,
-        model.Member.state == "active", model.Member.capacity == "admin")
-    return [ADMIN_LABEL.format(org=row.group_id) for row in rows]
+    return [ADMIN_LABEL.format(org=org) for org in units.units_administered(user)]

@@ -35,20 +35,11 @@ from flask import g, has_request_context, request
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.molisa_sharing.model import Grant
+from ckanext.molisa.access_levels import OPEN, SHAREABLE
+from ckanext.molisa_sharing.deadlines import today
+from ckanext.molisa_sharing.model import TOKEN_GRANT_KEY, Grant, grant_effective_state
 
 log = logging.getLogger(__name__)
-
-OPEN = "open"
-DEFAULT_SHARED = "default_shared"
-SPECIAL_REQUEST = "special_request"
-INTERNAL = "internal"
-LEVELS = (OPEN, DEFAULT_SHARED, SPECIAL_REQUEST, INTERNAL)
-#: levels whose data may be shared under a grant
-SHAREABLE = (DEFAULT_SHARED, SPECIAL_REQUEST)
-
-#: plugin_extras key of an API token bound to one grant
-TOKEN_GRANT_KEY = "molisa_sharing_grant_id"
 
 
 class Decision:
@@ -158,7 +149,9 @@ def forget() -> None:
         g.molisa_sharing_cache = {}
 
 
-def _user_obj(context: dict) -> Optional[model.User]:
+def user_of(context: dict) -> Optional[model.User]:
+    """The user an action's context is for (``None``: anonymous), without a
+    query when it is the request's own user."""
     user = context.get("auth_user_obj")
     if isinstance(user, model.User):
         return user
@@ -203,7 +196,7 @@ _FACTS_SQL = sa.text("""
 
 
 def facts(context: dict) -> Optional[_Facts]:
-    user = _user_obj(context)
+    user = user_of(context)
     if user is None or user.state != "active":
         return None
     cache = _cache()
@@ -243,23 +236,6 @@ def token_grant_id() -> Optional[str]:
 
 # -- the decision ------------------------------------------------------------
 
-def today() -> datetime.date:
-    import pytz
-    zone = pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
-    return datetime.datetime.now(zone).date()
-
-
-def grant_effective_state(grant: Grant, on: Optional[datetime.date] = None) -> str:
-    """``active`` only inside its period; an active (or suspended) grant past
-    its end is ``expired`` at once, before the sweep records it."""
-    on = on or today()
-    if grant.state in ("active", "suspended") and on > grant.period_end:
-        return "expired"
-    if grant.state == "active" and on < grant.period_start:
-        return "not_started"
-    return grant.state
-
-
 def apply_url(pkg: Pkg) -> str:
     try:
         return tk.url_for("molisa_sharing.request_new", dataset=pkg.name or pkg.id,
@@ -269,7 +245,9 @@ def apply_url(pkg: Pkg) -> str:
             (tk.config.get("ckan.site_url") or "").rstrip("/"), pkg.name or pkg.id)
 
 
-def _deny(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> Decision:
+def deny(code: str, pkg: Pkg, grant: Optional[Grant] = None, **fmt: Any) -> Decision:
+    """A refusal of ``code`` (see :class:`Decision`) about ``pkg``; its
+    message is written when it is read."""
     return Decision(False, code, grant_id=grant.id if grant else None, pkg=pkg, grant=grant,
                     fmt=fmt)
 
@@ -384,13 +362,13 @@ def decide(context: dict, pkg: Any, resource_id: Optional[str] = None, *,
         return Decision(True, "internal_call")
     who = facts(context)
     if who is None:
-        return _deny("anonymous", pkg)
+        return deny("anonymous", pkg)
     if who.sysadmin:
         return Decision(True, "sysadmin")
     if pkg.owner_org and pkg.owner_org in who.orgs:
         return Decision(True, "member")
     if pkg.level not in SHAREABLE:
-        return _deny("internal", pkg)
+        return deny("internal", pkg)
 
     bound = token_grant_id()
     refusal: Optional[Decision] = None
@@ -401,29 +379,29 @@ def decide(context: dict, pkg: Any, resource_id: Optional[str] = None, *,
             continue
         state = grant_effective_state(grant)
         if state != "active":
-            refusal = refusal or _deny(state, pkg, grant)
+            refusal = refusal or deny(state, pkg, grant)
             continue
         if resource_id and grant.resources and resource_id not in grant.resources:
-            refusal = refusal or _deny("not_covered", pkg, grant)
+            refusal = refusal or deny("not_covered", pkg, grant)
             continue
         addr = client_addr()
         if not _address_allowed(grant, addr):
-            refusal = _deny("address", pkg, grant, addr=addr or "?")
+            refusal = deny("address", pkg, grant, addr=addr or "?")
             continue
         fields = tuple(grant.fields or ())
         if whole_file and fields:
-            refusal = _deny("fields", pkg, grant)
+            refusal = deny("fields", pkg, grant)
             continue
         if consume:
             broken = _consume(grant)
             if broken:
                 n = (grant.rate_limit_per_minute if broken == "rate_limited"
                      else grant.quota_per_day)
-                return _deny(broken, pkg, grant, n=n)
+                return deny(broken, pkg, grant, n=n)
             if has_request_context():
                 g.molisa_sharing_grant_used = grant.id
         return Decision(True, "grant", grant_id=grant.id, fields=fields)
-    return refusal or _deny("no_grant", pkg)
+    return refusal or deny("no_grant", pkg)
 
 
 def may_read_data(context: dict, pkg: Any, resource_id: Optional[str] = None) -> bool:

@@ -8,6 +8,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa.contexts import site_context
+
 log = logging.getLogger(__name__)
 
 
@@ -23,14 +25,13 @@ def molisa_sharing():
 def sweep(ctx, every: int):
     """Expire grants past their period, flag overdue requests and usage
     reports (mail to the people concerned)."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     while True:
         try:
             # a request context, as CKAN's own commands use: the mail is
             # written in the portal's language and its links are absolute
             with ctx.meta["flask_app"].test_request_context():
                 counts = tk.get_action("molisa_sharing_sweep")(
-                    {"user": site_user["name"], "ignore_auth": True}, {})
+                    site_context(ignore_auth=True), {})
             click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
         except Exception:  # keep the loop alive; the next round retries
             if not every:
@@ -46,9 +47,8 @@ def sweep(ctx, every: int):
 def load_demo(ctx):
     """Demo requests, grants, a connection account and an inbound request
     (after `ckan molisa load-demo`). Idempotent."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     with ctx.meta["flask_app"].test_request_context():
-        result = tk.get_action("molisa_sharing_demo_load")({"user": site_user["name"]}, {})
+        result = tk.get_action("molisa_sharing_demo_load")(site_context(), {})
     click.echo(f"demo sharing requests made: {result['requests']}")
 
 

@@ -15,6 +15,11 @@ def _zone():
     return pytz.timezone(tk.config.get("ckan.display_timezone") or "UTC")
 
 
+def today() -> datetime.date:
+    """Today in the portal's time zone (``ckan.display_timezone``)."""
+    return datetime.datetime.now(_zone()).date()
+
+
 def holidays() -> set[datetime.date]:
     dates = set()
     for item in tk.aslist(tk.config.get("ckanext.molisa_sharing.holidays") or []):

@@ -12,6 +12,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import access_levels
 from ckanext.molisa_sharing.model import Request
 
 RESEARCHER = "demo-nghien-cuu"
@@ -33,7 +34,7 @@ def _user(site: dict, name: str, fullname: str, email: str) -> dict:
 def _datasets(site: dict, level: str, rows: int) -> list[dict]:
     return tk.get_action("package_search")(
         {"user": site["name"], "ignore_auth": True},
-        {"fq": f"access_level:{level}", "rows": rows, "sort": "name asc"})["results"]
+        {"fq": access_levels.search_filter(level), "rows": rows, "sort": "name asc"})["results"]
 
 
 def _apply(user: dict, pkg: dict, **extra) -> dict:
@@ -59,8 +60,8 @@ def load(context: dict[str, Any]) -> dict[str, int]:
     if model.Session.query(Request).filter(Request.creator_id == researcher["id"]).count():
         return {"requests": 0}
     agency = _user(site, AGENCY, "Bảo hiểm xã hội Việt Nam (demo)", "cntt@bhxh-demo.example.gov.vn")
-    special = _datasets(site, "special_request", 3)
-    shared = _datasets(site, "default_shared", 1)
+    special = _datasets(site, access_levels.SPECIAL_REQUEST, 3)
+    shared = _datasets(site, access_levels.DEFAULT_SHARED, 1)
     admin = {"user": site["name"]}
     made = 0
     if special:

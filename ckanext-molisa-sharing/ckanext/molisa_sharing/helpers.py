@@ -6,29 +6,28 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan.common import current_user
 
-from ckanext.molisa_sharing import access
-
-
-def _context() -> dict[str, Any]:
-    return {"user": current_user.name if current_user.is_authenticated else ""}
+from ckanext.molisa import access_levels, units
+from ckanext.molisa.contexts import request_context
+from ckanext.molisa_sharing import access, labels
+from ckanext.molisa_sharing.model.dictization import sharing_fee
 
 
 def molisa_sharing_data_access(pkg_dict: dict, resource_id: Optional[str] = None) -> bool:
     """Whether the current user may get the data (not only the metadata)."""
-    return access.decide(_context(), pkg_dict, resource_id).allowed
+    return access.decide(request_context(), pkg_dict, resource_id).allowed
 
 
 def molisa_sharing_denial(pkg_dict: dict, resource_id: Optional[str] = None) -> str:
     """Why the current user may not get the data ('' if they may)."""
-    decision = access.decide(_context(), pkg_dict, resource_id)
+    decision = access.decide(request_context(), pkg_dict, resource_id)
     return "" if decision.allowed else decision.msg
 
 
 def molisa_sharing_can_request(pkg_dict: dict) -> bool:
     """A 'Request access' button belongs on this dataset."""
     pkg = access.as_pkg(pkg_dict)
-    return pkg is not None and pkg.level in access.SHAREABLE and not access.decide(
-        _context(), pkg_dict).allowed
+    return pkg is not None and pkg.level in access_levels.SHAREABLE and not access.decide(
+        request_context(), pkg_dict).allowed
 
 
 def molisa_sharing_is_reviewer(org_id: Optional[str] = None) -> bool:
@@ -37,20 +36,13 @@ def molisa_sharing_is_reviewer(org_id: Optional[str] = None) -> bool:
         return False
     if current_user.sysadmin:
         return True
-    from ckanext.molisa_sharing.logic.action import _admin_orgs
-    orgs = _admin_orgs(current_user)
+    orgs = units.units_administered(current_user)
     return org_id in orgs if org_id else bool(orgs)
 
 
 def molisa_sharing_state_label(state: str) -> str:
-    labels = {
-        "draft": tk._("Draft"), "submitted": tk._("Submitted"),
-        "changes_requested": tk._("Changes requested"), "approved": tk._("Approved"),
-        "rejected": tk._("Refused"), "active": tk._("In force"), "suspended": tk._("Suspended"),
-        "terminated": tk._("Terminated"), "expired": tk._("Expired"),
-        "not_started": tk._("Not started"),
-    }
-    return labels.get(state, state)
+    """The label of a request's or a grant's state."""
+    return labels.state_label(state)
 
 
 def molisa_sharing_requester_type_label(value: str) -> str:
@@ -60,10 +52,8 @@ def molisa_sharing_requester_type_label(value: str) -> str:
 
 
 def molisa_sharing_fee(pkg_dict: dict) -> int:
-    try:
-        return max(int(pkg_dict.get("sharing_fee") or 0), 0)
-    except (TypeError, ValueError):
-        return 0
+    """A dataset's sharing fee in VND (0: free)."""
+    return sharing_fee(pkg_dict.get("sharing_fee"))
 
 
 def molisa_sharing_money(amount: Any) -> str:
@@ -168,9 +158,8 @@ def molisa_sharing_kind_label(kind: str) -> str:
 
 
 def molisa_sharing_access_level_label(level: str) -> str:
-    return {"open": tk._("Open"), "default_shared": tk._("Shared by default"),
-            "special_request": tk._("On special request"),
-            "internal": tk._("Internal")}.get(level, level)
+    """An access level's label from the code list, in the user's language."""
+    return access_levels.label(level) if level else ""
 
 
 __all__ = [name for name in dir() if name.startswith("molisa_sharing_")]

@@ -1,47 +1,21 @@
-"""E-mail to the people concerned by each step, through CKAN's mailer
-(``smtp.*`` settings). A mail that cannot be sent is logged and never undoes
-the step it reports."""
+"""E-mail to the people concerned by each step, in the portal's language,
+through the kernel's mail (``ckanext.molisa.mail``: CKAN's mailer, ``smtp.*``
+settings). A mail that cannot be sent is logged and never undoes the step it
+reports."""
 from __future__ import annotations
 
-import contextlib
-import functools
-import logging
 from typing import Iterable
 
 import ckan.plugins.toolkit as tk
 from ckan import model
-from ckan.lib import mailer
 
-log = logging.getLogger(__name__)
-
-
-@contextlib.contextmanager
-def _portal_locale():
-    """Mail is written in the portal's default language (Vietnamese), whoever
-    triggers it and wherever (a web request, the CLI sweep, a job)."""
-    import flask_babel
-    from flask import current_app, has_app_context, has_request_context
-    locale = tk.config.get("ckan.locale_default") or "vi"
-    if has_request_context():
-        with flask_babel.force_locale(locale):
-            yield
-    elif has_app_context():
-        with current_app.test_request_context(), flask_babel.force_locale(locale):
-            yield
-    else:
-        yield
-
-
-def _in_portal_locale(fn):
-    @functools.wraps(fn)
-    def wrapper(*args, **kwargs):
-        with _portal_locale():
-            return fn(*args, **kwargs)
-    return wrapper
+from ckanext.molisa import mail as portal_mail
+from ckanext.molisa import units
+from ckanext.molisa.mail import in_portal_locale
 
 
 def _site() -> str:
-    return tk.config.get("ckan.site_title") or "CKAN"
+    return portal_mail.site_title()
 
 
 def _link(endpoint: str, **kw) -> str:
@@ -58,19 +32,7 @@ def _link(endpoint: str, **kw) -> str:
 
 def send(recipients: Iterable[tuple[str, str]], subject: str, body: str) -> int:
     """Send to each (name, address); returns how many were sent."""
-    sent = 0
-    seen = set()
-    footer = "\n\n--\n" + _site() + "\n" + (tk.config.get("ckan.site_url") or "")
-    for name, address in recipients:
-        if not address or address in seen:
-            continue
-        seen.add(address)
-        try:
-            mailer.mail_recipient(name or address, address, subject, body + footer)
-            sent += 1
-        except mailer.MailerException as exc:
-            log.error("sharing mail to %s not sent: %s", address, exc)
-    return sent
+    return portal_mail.send(recipients, subject, body, what="sharing mail")
 
 
 def user_recipient(user_id: str | None) -> list[tuple[str, str]]:
@@ -83,21 +45,11 @@ def user_recipient(user_id: str | None) -> list[tuple[str, str]]:
 def reviewers(owner_org: str) -> list[tuple[str, str]]:
     """The unit's admins; the sysadmins when the unit has none with an
     address."""
-    rows = model.Session.query(model.User).join(
-        model.Member, model.Member.table_id == model.User.id).filter(
-        model.Member.group_id == owner_org, model.Member.table_name == "user",
-        model.Member.state == "active", model.Member.capacity == "admin",
-        model.User.state == "active")
-    people = [(u.display_name, u.email) for u in rows if u.email]
-    if not people:
-        people = [(u.display_name, u.email) for u in model.Session.query(model.User).filter(
-            model.User.sysadmin.is_(True), model.User.state == "active") if u.email]
-    return people
+    return units.unit_admin_recipients(owner_org) or units.sysadmin_recipients()
 
 
 def sysadmins() -> list[tuple[str, str]]:
-    return [(u.display_name, u.email) for u in model.Session.query(model.User).filter(
-        model.User.sysadmin.is_(True), model.User.state == "active") if u.email]
+    return units.sysadmin_recipients()
 
 
 # -- the messages --------------------------------------------------------------
@@ -109,7 +61,7 @@ def _request_people(req) -> list[tuple[str, str]]:
     return people
 
 
-@_in_portal_locale
+@in_portal_locale
 def request_event(req, event: str, reason: str | None = None) -> None:
     link = _link("molisa_sharing.request_read", id=req.id)
     ref = req.id[:8]
@@ -145,7 +97,7 @@ def request_event(req, event: str, reason: str | None = None) -> None:
                  due=_fmt(req.due_at), link=link))
 
 
-@_in_portal_locale
+@in_portal_locale
 def grant_event(grant, event: str, reason: str | None = None, extra: str = "") -> None:
     link = _link("molisa_sharing.grant_read", id=grant.id)
     people = user_recipient(grant.holder_id) + user_recipient(grant.manager_id)
@@ -178,7 +130,7 @@ def grant_event(grant, event: str, reason: str | None = None, extra: str = "") -
              bodies[event].format(link=link))
 
 
-@_in_portal_locale
+@in_portal_locale
 def report_answered(grant, report) -> None:
     send(user_recipient(report.requested_by) + reviewers(grant.owner_org),
          tk._("[{site}] Usage report received for grant {ref}").format(
@@ -187,7 +139,7 @@ def report_answered(grant, report) -> None:
              answer=report.answer, link=_link("molisa_sharing.grant_read", id=grant.id)))
 
 
-@_in_portal_locale
+@in_portal_locale
 def inbound_event(inbound, event: str, reason: str | None = None) -> None:
     link = _link("molisa_sharing.inbound_read", id=inbound.id)
     if event == "submitted":

@@ -12,12 +12,11 @@ from ckanext.molisa.interfaces import IMolisaVisibility
 from ckanext.molisa_audit.interfaces import IMolisaAudit
 
 from . import access, audit, downloads
-from .logic.action import get_actions
-from .logic.auth import get_auth_functions
+from .logic import action, auth
 
 
-@tk.blanket.actions(get_actions)
-@tk.blanket.auth_functions(get_auth_functions)
+@tk.blanket.actions(action.get_actions)
+@tk.blanket.auth_functions(auth.get_auth_functions)
 @tk.blanket.blueprints
 @tk.blanket.helpers
 @tk.blanket.validators

@@ -8,10 +8,7 @@ import click
 
 import ckan.plugins.toolkit as tk
 
-
-def _site_context() -> dict:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
-    return {"user": site_user["name"], "ignore_auth": False}
+from .contexts import site_context
 
 
 @click.group(short_help="MOLISA portal: units, code lists, demo data.")
@@ -22,7 +19,7 @@ def molisa():
 @molisa.command("seed-units")
 def seed_units():
     """Create the 45 units of the annex of Decision 2327 (idempotent)."""
-    result = tk.get_action("molisa_units_seed")(_site_context(), {})
+    result = tk.get_action("molisa_units_seed")(site_context(), {})
     click.secho(
         f"units: {len(result['created'])} created, {len(result['updated'])} updated, "
         f"{len(result['unchanged'])} unchanged", fg="green")
@@ -36,7 +33,7 @@ def load_demo(limit, no_datastore):
     data = {"with_datastore": not no_datastore}
     if limit is not None:
         data["limit"] = limit
-    result = tk.get_action("molisa_demo_load")(_site_context(), data)
+    result = tk.get_action("molisa_demo_load")(site_context(), data)
     click.secho(
         f"demo datasets: {len(result['created'])} created, {len(result['skipped'])} already there",
         fg="green")
@@ -51,7 +48,7 @@ def load_demo(limit, no_datastore):
 def ensure_sysadmin(name, email, password_file):
     """Create sysadmin NAME unless it exists. The password never goes on the
     command line (it would show in the process list)."""
-    context = _site_context()
+    context = site_context()
     try:
         user = tk.get_action("user_show")(context, {"id": name})
     except tk.ObjectNotFound:

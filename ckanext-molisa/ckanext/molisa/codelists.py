@@ -60,6 +60,16 @@ def values(name: str) -> set[str]:
     return {item["value"] for item in items(name)}
 
 
+def user_lang() -> str:
+    """The user's language for labels: "en" under ``/en/``, otherwise (and
+    outside a request: CLI, background jobs) "vi"."""
+    from flask import has_request_context
+    if not has_request_context():
+        return "vi"
+    from ckan.lib.i18n import get_lang
+    return "en" if get_lang() == "en" else "vi"
+
+
 def label(name: str, value: str, lang: str = "vi") -> str:
     """The label of ``value`` in ``lang`` (the value itself if unknown)."""
     for item in items(name):

@@ -4,8 +4,6 @@ from __future__ import annotations
 from typing import Any
 
 import ckan.plugins.toolkit as tk
-from ckan.lib.i18n import get_lang
-from flask import has_request_context
 
 from . import codelists
 
@@ -21,9 +19,7 @@ __all__ = [
 
 def _lang() -> str:
     """The user's language, "vi" outside a request (CLI, background jobs)."""
-    if not has_request_context():
-        return "vi"
-    return "en" if get_lang() == "en" else "vi"
+    return codelists.user_lang()
 
 
 def molisa_codelist_choices(field: dict[str, Any]) -> list[dict[str, Any]]:

@@ -6,7 +6,7 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
-from . import facets, indexing, input_guard, visibility
+from . import contexts, facets, indexing, input_guard, visibility
 from .logic import guards
 from .logic.action import get_actions
 from .logic.auth import get_auth_functions
@@ -53,7 +53,7 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
         visibility.visible_dataset(context, pkg_dict)
 
     def after_dataset_search(self, search_results, search_params):
-        context = visibility.request_context()
+        context = contexts.request_context()
         for result in search_results.get("results") or []:
             if isinstance(result, dict):
                 visibility.visible_search_result(context, result)

@@ -17,23 +17,10 @@ import copy
 import json
 from typing import Any
 
-from flask import has_request_context
-
 import ckan.plugins as p
 from ckan import model
 
 from .interfaces import IMolisaVisibility
-
-
-def request_context() -> dict:
-    """The context of this request's user, for hooks that CKAN calls without
-    one (``after_dataset_search``); anonymous outside a request."""
-    if has_request_context():
-        from ckan.common import current_user
-        if current_user.is_authenticated:
-            return {"user": current_user.name,
-                    "auth_user_obj": current_user._get_current_object()}
-    return {"user": ""}
 
 
 def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> dict:

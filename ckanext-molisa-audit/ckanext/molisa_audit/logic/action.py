@@ -4,6 +4,7 @@ the log, its statistics and incidents (R15.1, R20.5), verify and archive it
 from __future__ import annotations
 
 import datetime
+from typing import Any
 
 import ckan.plugins.toolkit as tk
 
@@ -167,3 +168,8 @@ def molisa_audit_archive(context, data_dict):
     if errors:
         raise tk.ValidationError(errors)
     return archive.archive(partition=partition, dry_run=dry_run)
+
+
+def get_actions() -> dict[str, Any]:
+    """The actions of this plugin, by name (``tk.blanket.actions``)."""
+    return {name: globals()[name] for name in __all__}

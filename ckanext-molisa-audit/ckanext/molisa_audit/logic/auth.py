@@ -12,6 +12,8 @@ import ckan.authz as authz
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import units
+
 __all__ = [
     "molisa_audit_event_create",
     "molisa_audit_event_list",
@@ -34,7 +36,7 @@ def molisa_audit_scope(context: dict[str, Any]) -> list[str] | None | bool:
     user_obj = model.User.get(user) if user else None
     if not user_obj:
         return False
-    orgs = [g.id for g in user_obj.get_groups("organization", "admin")]
+    orgs = units.units_administered(user_obj)
     return orgs or False
 
 
@@ -74,3 +76,8 @@ def molisa_audit_verify(context, data_dict):
 
 def molisa_audit_archive(context, data_dict):
     return {"success": False, "msg": tk._("Only system administrators can archive the log.")}
+
+
+def get_auth_functions() -> dict[str, Any]:
+    """The auth functions of this plugin, by name (``tk.blanket.auth_functions``)."""
+    return {name: globals()[name] for name in __all__}

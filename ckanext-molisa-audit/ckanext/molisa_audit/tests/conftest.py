@@ -1,43 +1,18 @@
-"""Fixtures of the audit tests.
-
-The event tables are append-only, so they are not emptied between tests:
-each test reads the events written since it started (``audit.events()``).
-"""
+"""Fixtures of the audit tests: the audit reader of ``ckanext.molisa.testing``
+(``audit.events()``: the events written since the test started) and SQL as
+the cluster's superuser."""
 from __future__ import annotations
 
-import datetime
 import os
 import subprocess
 
 import pytest
 
-import ckan.tests.factories as factories
-import ckan.tests.helpers as helpers
 from ckan import model
 
-from ckanext.molisa_audit import recorder, shipper
+from ckanext.molisa.testing.audit import Audit
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
-
-
-class Audit:
-    def __init__(self):
-        self.since = recorder.now_ms()   # events are stamped to the millisecond
-        self.admin = factories.Sysadmin()
-
-    def ship(self) -> int:
-        return shipper.ship(recorder.spool_dir())
-
-    def verify(self, **data):
-        return helpers.call_action("molisa_audit_verify", context={"user": self.admin["name"]},
-                                   **data)
-
-    def events(self, **filters):
-        self.ship()
-        filters.setdefault("since", self.since.isoformat())
-        filters.setdefault("limit", 1000)
-        return helpers.call_action("molisa_audit_event_list",
-                                   context={"user": self.admin["name"]}, **filters)["results"]
 
 
 @pytest.fixture

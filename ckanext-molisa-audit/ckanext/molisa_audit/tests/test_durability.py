@@ -19,7 +19,7 @@ from sqlalchemy.exc import OperationalError
 from ckan import model
 from ckan.common import config
 
-from ckanext.molisa.tests.webserver import WebServer
+from ckanext.molisa.testing.webserver import WebServer
 from ckanext.molisa_audit import recorder, shipper, spool
 
 from .conftest import ROOT
@@ -86,6 +86,7 @@ def pg_ctl(*args):
 
 
 @pytest.mark.req("R15.2")
+@pytest.mark.serial   # it stops the PostgreSQL that every worker of a parallel run uses
 def test_postgresql_down_the_spool_keeps_every_event_until_it_is_back(audit):
     # One worker: a second one still loading CKAN when PostgreSQL stops would
     # fail to boot and take gunicorn down, which is not what is tested here.

@@ -31,9 +31,8 @@ import json
 import logging
 import os
 import tempfile
-import time
 import uuid
-from typing import Any, Iterator
+from typing import Any
 
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
@@ -44,14 +43,15 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
 
-from .. import personal_data
+from ckanext.molisa import access_levels, personal_data
+
 from . import sector_db_config
+from .sector_db_connection import connect, error_text
 
 log = logging.getLogger(__name__)
 
-SOURCE_TYPE = "molisa_sector_db"
+SOURCE_TYPE = sector_db_config.SOURCE_TYPE
 FETCH_ROWS = 2000       # rows per server-side cursor round trip
-STATEMENT_TIMEOUT_MS = 300_000
 
 #: PostgreSQL type OIDs -> (DataStore type, the portal's column type)
 PG_TYPES = {
@@ -74,13 +74,6 @@ def source_sql(ds: dict[str, Any], schema: str) -> str:
     if len(parts) == 1:
         parts = [schema] + parts
     return ".".join(_quote(p) for p in parts)
-
-
-def _audit(data: dict[str, Any]) -> None:
-    try:
-        tk.get_action("molisa_audit_event_create")({"ignore_auth": True}, data)
-    except KeyError:
-        log.warning("molisa_audit is not loaded: harvest connection not logged")
 
 
 class MolisaSectorDbHarvester(HarvesterBase):
@@ -114,7 +107,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
         wanted: dict[str, dict[str, Any]] = {}
         errors: dict[str, str] = {}
         try:
-            with self._connect(source, conf, "gather", job_id=harvest_job.id) as conn:
+            with connect(source, conf, "gather", job_id=harvest_job.id) as conn:
                 with conn.cursor() as cur:
                     for ds in conf["datasets"]:
                         try:
@@ -127,7 +120,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
                             errors[ds["name"]] = str(e)
                             conn.rollback()
         except Exception as e:
-            self._save_gather_error(f"Cannot read the sector database: {_redact(e, source.url)}",
+            self._save_gather_error(f"Cannot read the sector database: {error_text(e, source.url)}",
                                     harvest_job)
             return None
 
@@ -159,7 +152,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
         ds = spec["dataset"]
         fd, path = tempfile.mkstemp(prefix="molisa-sector-", suffix=".csv")
         try:
-            with self._connect(source, conf, "fetch", job_id=harvest_object.harvest_job_id,
+            with connect(source, conf, "fetch", job_id=harvest_object.harvest_job_id,
                                dataset=ds["name"]) as conn:
                 fields, count = self._dump(conn, ds, conf, fd)
         except personal_data.PersonalDataFound as e:
@@ -171,7 +164,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
             with contextlib.suppress(OSError):
                 os.unlink(path)
             self._save_object_error(f"Dataset {ds['name']}: cannot read the rows: "
-                                    f"{_redact(e, source.url)}", harvest_object, "Fetch")
+                                    f"{error_text(e, source.url)}", harvest_object, "Fetch")
             return False
         spec["fetched"] = {"path": path, "fields": fields, "rows": count}
         harvest_object.content = json.dumps(spec)
@@ -267,7 +260,8 @@ class MolisaSectorDbHarvester(HarvesterBase):
         names = [c["name"] for c in ds["columns"]]
         cols = ", ".join(_quote(n) for n in names)
         order = ", ".join(str(i + 1) for i in range(len(names)))
-        scanner = personal_data.ValueScanner(names) if ds["access_level"] == "open" else None
+        scanner = (personal_data.ValueScanner(names)
+                   if ds["access_level"] == access_levels.OPEN else None)
         count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f, \
                 conn.cursor(name="molisa_sector_fetch") as cur:
@@ -459,57 +453,6 @@ class MolisaSectorDbHarvester(HarvesterBase):
         log.info("sector_db: withdrew dataset %s (%s)", harvest_object.guid, spec.get("reason"))
         return True
 
-    # --- connections --------------------------------------------------------------
-    @contextlib.contextmanager
-    def _connect(self, source, conf, stage: str, job_id: str | None = None,
-                 dataset: str | None = None) -> Iterator[Any]:
-        """A read-only connection to the source database, logged to the audit
-        log (one event per connection, with its outcome)."""
-        url = sa.engine.make_url(source.url)
-        started = time.monotonic()
-        status, error = 200, None
-        event = {
-            "channel": "harvest",
-            "action": f"sector_db_{stage}",
-            "connection_account": url.username or "",
-            "client_addr": f"{url.host or 'localhost'}:{url.port or 5432}/{url.database}",
-            "organizations": [source.owner_org] if getattr(source, "owner_org", None) else [],
-            "extra": {"source_id": source.id, "source_type": SOURCE_TYPE, "stage": stage,
-                      "job_id": job_id, "dataset": dataset,
-                      "url": url.render_as_string(hide_password=True)},
-        }
-        if url.get_backend_name() != "postgresql":
-            _audit(dict(event, status=400, error_class="ValueError",
-                        error_message="only PostgreSQL sources are supported"))
-            raise ValueError("only PostgreSQL sources (postgresql://...) are supported")
-        timeout = int(conf.get("statement_timeout_ms") or STATEMENT_TIMEOUT_MS)
-        engine = sa.create_engine(url, poolclass=sa.pool.NullPool, connect_args={
-            "options": f"-c default_transaction_read_only=on -c statement_timeout={timeout}"
-                       f" -c search_path={conf['schema']},public",
-            "application_name": "molisa-harvest", "connect_timeout": 10})
-        conn = raw = None
-        try:
-            raw = engine.raw_connection()
-            conn = raw.dbapi_connection
-            conn.set_session(readonly=True)
-            yield conn
-        except Exception as e:
-            status = 500
-            error = e
-            raise
-        finally:
-            if raw is not None:
-                with contextlib.suppress(Exception):
-                    conn.rollback()
-                    raw.close()
-            engine.dispose()
-            if isinstance(error, personal_data.PersonalDataFound):
-                status = 422
-            _audit(dict(event, status=status,
-                        duration_ms=(time.monotonic() - started) * 1000,
-                        **({"error_class": type(error).__name__,
-                            "error_message": _redact(error, source.url)[:500]} if error else {})))
-
 
 @functools.lru_cache(maxsize=32)
 def _parsed(text: str) -> dict[str, Any]:
@@ -523,11 +466,3 @@ class _Missing(Exception):
 
 class _DatasetError(Exception):
     """The dataset cannot be read as configured."""
-
-
-def _redact(error: Exception, url: str) -> str:
-    text = str(error)
-    password = sa.engine.make_url(url).password
-    if password:
-        text = text.replace(password, "***")
-    return text.strip()

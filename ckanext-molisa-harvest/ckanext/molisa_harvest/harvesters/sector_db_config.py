@@ -36,12 +36,15 @@ import yaml
 import ckan.plugins.toolkit as tk
 from ckanext.molisa import codelists
 
-from .. import personal_data
+from ckanext.molisa import access_levels, personal_data
 
-ACCESS_LEVELS = ("open", "default_shared", "special_request", "internal")
 GRANULARITIES = ("aggregate", "records")
-LICENSES = {"open": "cc-by-4.0", "default_shared": "molisa-restricted",
-            "special_request": "molisa-restricted", "internal": "molisa-internal"}
+#: the harvester's source type (``harvest_source.source_type``)
+SOURCE_TYPE = "molisa_sector_db"
+
+LICENSES = {access_levels.OPEN: "cc-by-4.0", access_levels.DEFAULT_SHARED: "molisa-restricted",
+            access_levels.SPECIAL_REQUEST: "molisa-restricted",
+            access_levels.INTERNAL: "molisa-internal"}
 
 _IDENT = re.compile(r"^[A-Za-z_][A-Za-z0-9_]{0,62}$")
 _RELATION = re.compile(r"^(?:[A-Za-z_][A-Za-z0-9_]{0,62}\.)?[A-Za-z_][A-Za-z0-9_]{0,62}$")
@@ -189,14 +192,15 @@ def _dataset(item: dict[str, Any], path: str, err) -> dict[str, Any]:
     ds["update_frequency"] = _codelist(item, "update_frequency", "update_frequencies", path, err)
     ds["source_system"] = _codelist(item, "source_system", "source_systems", path, err, required=False)
     access = item.get("access_level")
-    if access not in ACCESS_LEVELS:
-        err(f"{path}.access_level", tk._("Must be one of: {allowed}.").format(allowed=", ".join(ACCESS_LEVELS)))
+    if not access_levels.is_level(access):
+        err(f"{path}.access_level", tk._("Must be one of: {allowed}.").format(
+            allowed=", ".join(access_levels.values())))
     ds["access_level"] = access
     granularity = item.get("granularity", "records")
     if granularity not in GRANULARITIES:
         err(f"{path}.granularity", tk._("Must be aggregate or records."))
     ds["granularity"] = granularity
-    if access == "open" and granularity != "aggregate":
+    if access == access_levels.OPEN and granularity != "aggregate":
         err(f"{path}.access_level", tk._(
             "Record-level data cannot be open: publish it as internal, default_shared or"
             " special_request, or publish an aggregate (granularity: aggregate) (R4.3)."))
@@ -244,7 +248,7 @@ def _columns(value, path, access, err) -> list[dict[str, Any]]:
         elif declared is True:
             category = category or "declared"
         # personal: false cannot declassify a column whose name is personal.
-        if category and access == "open":
+        if category and access == access_levels.OPEN:
             err(f"{path}[{j}]", tk._(
                 "Column {name!r} holds personal data ({category}): it cannot go into an open"
                 " dataset (R4.3).").format(name=name, category=category))

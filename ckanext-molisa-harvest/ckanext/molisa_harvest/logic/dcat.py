@@ -13,8 +13,10 @@ from __future__ import annotations
 import ckan.plugins.toolkit as tk
 from ckanext.dcat.utils import CONTENT_TYPES
 
+from ckanext.molisa import access_levels
+
 RESTRICTED_OPTION = "ckanext.molisa_harvest.dcat.restricted"
-OPEN_ONLY = "access_level:open"
+OPEN_ONLY = access_levels.search_filter(access_levels.OPEN)
 
 
 #: the serialisations the DCAT endpoints answer in (those ckanext-dcat's
@@ -61,7 +63,7 @@ def dcat_dataset_show(next_action, context, data_dict):
     _checked(data_dict)
     if _hide():
         dataset = tk.get_action("package_show")(dict(context), {"id": data_dict.get("id")})
-        if dataset.get("access_level") != "open":
+        if dataset.get("access_level") != access_levels.OPEN:
             raise tk.ObjectNotFound(tk._("Dataset not found"))
     return next_action(context, data_dict)
 

@@ -35,8 +35,8 @@ import ckan.tests.helpers as helpers
 from ckan import model
 from ckan.common import config
 
-from ckanext.molisa.tests.solr import ensure_core
-from ckanext.molisa.tests.webserver import WebServer
+from ckanext.molisa.testing.solr import ensure_core
+from ckanext.molisa.testing.webserver import WebServer
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
 CKAN = os.path.join(os.path.dirname(sys.executable), "ckan")

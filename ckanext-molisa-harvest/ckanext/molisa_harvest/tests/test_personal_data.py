@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 
-from ckanext.molisa_harvest import personal_data
+from ckanext.molisa import personal_data
 
 pytestmark = pytest.mark.req("R4.3")
 

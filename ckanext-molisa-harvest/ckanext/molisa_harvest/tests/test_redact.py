@@ -12,7 +12,7 @@ from ckan import model
 from ckanext.harvest.log import DBLogHandler
 from ckanext.harvest.model import HarvestLog
 
-from ckanext.molisa_harvest import redact
+from ckanext.molisa import redact
 
 
 @pytest.mark.parametrize("text, expected", [

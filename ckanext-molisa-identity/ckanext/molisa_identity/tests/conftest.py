@@ -1,7 +1,9 @@
 """Fixtures of the identity tests: the real Keycloak (started by `make
 test`, realm vneid), the portal served over HTTP with the second factor
 required (``identity_server``: gunicorn on the tests' port + 3, its ini
-``.local/test-identity.ini`` extends the tests' one), and small helpers."""
+``.local/test-identity<suffix>.ini`` extends the tests' one; each pytest-xdist
+worker has its own, and its own Keycloak client, ``molisa-portal-test<suffix>``),
+and small helpers."""
 from __future__ import annotations
 
 import os
@@ -14,7 +16,7 @@ import ckan.tests.factories as factories
 from ckan import model
 from ckan.common import config
 
-from ckanext.molisa.tests.webserver import ROOT, WebServer
+from ckanext.molisa.testing.webserver import ROOT, WebServer
 
 PORT_OFFSET = 3
 PASSWORD = "Mat-khau-quan-tri-2027"
@@ -48,7 +50,8 @@ def identity_server(request, keycloak):
     main_ini = os.path.abspath(request.config.getoption("ckan_ini"))
     port = (urlparse(config["ckan.site_url"]).port or 5051) + PORT_OFFSET
     url = f"http://127.0.0.1:{port}"
-    ini = os.path.join(ROOT, ".local", "test-identity.ini")
+    suffix = os.path.basename(main_ini)[len("test"):-len(".ini")]   # "" or "-gwN"
+    ini = os.path.join(ROOT, ".local", f"test-identity{suffix}.ini")
     with open(ini, "w", encoding="utf-8") as f:
         f.write(IDENTITY_INI.format(main_ini=main_ini, site_url=url))
     server = WebServer(ini, port, workers=2)

@@ -14,7 +14,37 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 
 from ckanext.molisa_sharing import access
+from ckanext.molisa_sharing.logic import chained
 from ckanext.molisa_sharing.model import Grant, Inbound, Request
+
+__all__ = [
+    "molisa_sharing_data_access",
+    "molisa_sharing_demo_load",
+    "molisa_sharing_grant_list",
+    "molisa_sharing_grant_reinstate",
+    "molisa_sharing_grant_request_usage_report",
+    "molisa_sharing_grant_show",
+    "molisa_sharing_grant_submit_usage_report",
+    "molisa_sharing_grant_suspend",
+    "molisa_sharing_grant_terminate",
+    "molisa_sharing_grant_token_create",
+    "molisa_sharing_inbound_approve",
+    "molisa_sharing_inbound_create",
+    "molisa_sharing_inbound_list",
+    "molisa_sharing_inbound_reject",
+    "molisa_sharing_inbound_show",
+    "molisa_sharing_register",
+    "molisa_sharing_request_approve",
+    "molisa_sharing_request_create",
+    "molisa_sharing_request_list",
+    "molisa_sharing_request_reject",
+    "molisa_sharing_request_request_changes",
+    "molisa_sharing_request_show",
+    "molisa_sharing_request_submit",
+    "molisa_sharing_request_update",
+    "molisa_sharing_service_list",
+    "molisa_sharing_sweep",
+]
 
 
 def _ok() -> dict[str, Any]:
@@ -26,7 +56,7 @@ def _no(msg: str) -> dict[str, Any]:
 
 
 def _user(context) -> Optional[model.User]:
-    return access._user_obj(context)
+    return access.user_of(context)
 
 
 def is_unit_admin(user: Optional[model.User], org_id: Optional[str]) -> bool:
@@ -231,8 +261,8 @@ def molisa_sharing_inbound_list(context, data_dict):
 
 
 def get_auth_functions() -> dict[str, Any]:
-    from ckanext.molisa_sharing.logic import chained
-    functions = {name: fn for name, fn in globals().items()
-                 if name.startswith("molisa_sharing_") and callable(fn)}
+    """Every auth function of this plugin by name (``tk.blanket.auth_functions``):
+    ``__all__``, and the chained core auth functions."""
+    functions = {name: globals()[name] for name in __all__}
     functions.update(chained.auth_functions())
     return functions

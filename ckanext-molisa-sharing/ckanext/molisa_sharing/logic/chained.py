@@ -17,6 +17,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa import access_levels
 from ckanext.molisa_sharing import access
 
 def _resource_id(data_dict: dict) -> str:
@@ -64,7 +65,7 @@ def auth_datastore_search_sql(next_auth, context, data_dict):
             return {"success": False, "msg": decision.msg}
         if decision.fields:
             # SQL could read any column: a grant limited to fields does not open it
-            return {"success": False, "msg": access._deny("fields", pkg).msg}
+            return {"success": False, "msg": access.deny("fields", pkg).msg}
     return result
 
 
@@ -188,7 +189,7 @@ def package_update(next_action, context, data_dict):
 
 
 def _internal_is_private(data_dict: dict) -> dict:
-    if isinstance(data_dict, dict) and data_dict.get("access_level") == access.INTERNAL:
+    if isinstance(data_dict, dict) and data_dict.get("access_level") == access_levels.INTERNAL:
         data_dict = dict(data_dict, private=True)
     return data_dict
 

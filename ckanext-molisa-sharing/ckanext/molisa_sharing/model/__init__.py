@@ -9,7 +9,7 @@ molisa_sharing``), never at start-up.
 from __future__ import annotations
 
 import datetime
-from typing import Any
+from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import JSONB
@@ -18,6 +18,11 @@ from sqlalchemy.orm import Mapped
 import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.model.types import make_uuid
+
+from ckanext.molisa_sharing import deadlines
+
+#: plugin_extras key of an API token bound to one grant
+TOKEN_GRANT_KEY = "molisa_sharing_grant_id"
 
 
 def _now() -> datetime.datetime:
@@ -175,6 +180,18 @@ class MolisaSharingInbound(tk.BaseModel, _Record):
     decided_by = sa.Column(sa.Text)
     decision_reason = sa.Column(sa.Text)
     history = sa.Column(JSONB, nullable=False, default=list)
+
+
+def grant_effective_state(grant: Any, on: Optional[datetime.date] = None) -> str:
+    """A grant's state today (or ``on``): ``active`` only inside its period;
+    an active (or suspended) grant past its end is ``expired`` at once, before
+    the sweep records it. ``grant`` is a row or a copy with the same fields."""
+    on = on or deadlines.today()
+    if grant.state in ("active", "suspended") and on > grant.period_end:
+        return "expired"
+    if grant.state == "active" and on < grant.period_start:
+        return "not_started"
+    return grant.state
 
 
 Request = MolisaSharingRequest

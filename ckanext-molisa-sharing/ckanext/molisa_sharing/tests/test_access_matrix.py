@@ -21,7 +21,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from ckanext.molisa_sharing import access
-from ckanext.molisa_sharing.tests.conftest import LEVELS, act, pdf_upload, request_data
+from ckanext.molisa.testing.factories import LEVELS, act, pdf_upload, request_data
 
 SUSPEND_REASON = "Sử dụng dữ liệu sai mục đích đã đăng ký"
 AGENCY = "Bảo hiểm xã hội Việt Nam"

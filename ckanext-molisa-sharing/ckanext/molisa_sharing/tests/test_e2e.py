@@ -18,8 +18,8 @@ from playwright.sync_api import expect
 
 from ckan import model
 
-from ckanext.molisa_sharing.tests.browser import LOCALE, TIMEZONE
-from ckanext.molisa_sharing.tests.conftest import act, request_data
+from ckanext.molisa.testing.browser import LOCALE, TIMEZONE
+from ckanext.molisa.testing.factories import act, request_data
 from ckanext.molisa_sharing.tests.test_views import MISSING
 
 PASSWORD = "Mat-khau-thu-nghiem-2027"

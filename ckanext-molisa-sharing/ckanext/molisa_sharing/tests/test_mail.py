@@ -8,7 +8,7 @@ import ckan.tests.factories as factories
 
 from ckanext.molisa_sharing import mail
 from ckanext.molisa_sharing.model import Request
-from ckanext.molisa_sharing.tests.conftest import act
+from ckanext.molisa.testing.factories import act
 
 
 @pytest.mark.req("R12.6")

@@ -13,7 +13,7 @@ import re
 import pytest
 from werkzeug.datastructures import MultiDict
 
-from ckanext.molisa_sharing.tests.conftest import act, period, request_data
+from ckanext.molisa.testing.factories import act, period, request_data
 
 
 @pytest.fixture(autouse=True)
@@ -304,7 +304,7 @@ def test_applicant_cannot_decide(app, world):
 
 @pytest.mark.req("R12.7", "R4.3")
 def test_attachment_download_only_for_applicant_and_reviewers(app, world):
-    from ckanext.molisa_sharing.tests.conftest import pdf_upload
+    from ckanext.molisa.testing.factories import pdf_upload
     req = act(world.user, "molisa_sharing_request_create",
               **request_data([world.datasets["special_request"]["id"]],
                              system_connection=True, security_level=3,

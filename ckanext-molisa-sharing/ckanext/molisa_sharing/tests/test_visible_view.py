@@ -13,7 +13,7 @@ from rdflib.namespace import DCAT
 
 
 from ckanext.molisa_sharing import access
-from ckanext.molisa_sharing.tests.conftest import act
+from ckanext.molisa.testing.factories import act
 
 LINKS = {"url": "https://data.example.vn/ho-so/bi-mat.csv",
          "download_url": "https://data.example.vn/tai-ve/bi-mat.csv",

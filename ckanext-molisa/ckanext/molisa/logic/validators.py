@@ -10,6 +10,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import access_levels
+
 Invalid = tk.Invalid
 missing = tk.missing
 
@@ -59,7 +61,7 @@ def molisa_open_without_personal_data(key, data, errors, context):
     """An open dataset cannot hold personal data (R4.3, R14.4)."""
     if errors.get(key):
         return
-    if data.get(key) == "true" and _value(data, "access_level") == "open":
+    if data.get(key) == "true" and _value(data, "access_level") == access_levels.OPEN:
         errors[key].append(tk._(
             "An open dataset cannot contain personal data. Choose another "
             "access level or remove the personal data."))
@@ -77,7 +79,7 @@ def molisa_license_fits_access_level(key, data, errors, context):
     if license is None:
         errors[key].append(tk._("Unknown licence: %s") % license_id)
         return
-    if _value(data, "access_level") == "open" and not license.isopen():
+    if _value(data, "access_level") == access_levels.OPEN and not license.isopen():
         errors[key].append(tk._(
             "Open data must carry an open licence (for example CC BY 4.0)."))
 

@@ -159,11 +159,12 @@ class Stored:
 
 @pytest.fixture(scope="module")
 def fuzz_world(reset_db, migrate_db_for, reset_index):
-    from ckanext.molisa_sharing.tests.conftest import build_world, reset_database
+    from ckanext.molisa.testing.factories import build_world
+    from ckanext.molisa.testing import database
 
     plugins.load_all()
     try:
-        reset_database(reset_db, migrate_db_for)
+        database.reset(reset_db, migrate_db_for)
         reset_index()
         world = build_world()
         stored = Stored()

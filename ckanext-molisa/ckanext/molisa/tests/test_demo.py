@@ -58,3 +58,13 @@ def test_only_sysadmins_load_the_demo():
     user = factories.User()
     with pytest.raises(tk.NotAuthorized):
         helpers.call_action("molisa_demo_load", context={"user": user["name"], "ignore_auth": False})
+
+
+def test_the_catalogue_is_data_and_its_tables_are_the_same_every_time():
+    data = catalogue.catalogue()
+    names = [d["name"] for d in data["datasets"]]
+    assert len(names) == len(set(names)) == 45
+    assert all(d["theme"] in data["themes"] for d in data["datasets"])
+    first, second = catalogue.demo_datasets(), catalogue.demo_datasets()
+    assert [i["dataset"]["name"] for i in first] == names
+    assert first == second

@@ -145,11 +145,11 @@ def _sector_source(ctx: dict, unit: dict, plant: Planter) -> dict:
 @pytest.fixture(scope="module")
 def leak_world(reset_db, migrate_db_for, reset_index):
     import ckan.plugins as plugins
-    from ckanext.molisa_sharing.tests.conftest import reset_database
+    from ckanext.molisa.testing import database
 
     plugins.load_all()
     try:
-        reset_database(reset_db, migrate_db_for)
+        database.reset(reset_db, migrate_db_for)
         reset_index()
         yield _build_world()
     finally:

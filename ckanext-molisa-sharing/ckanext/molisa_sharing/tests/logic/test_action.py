@@ -13,12 +13,15 @@ from ckan import model
 
 from ckanext.molisa_sharing import deadlines
 from ckanext.molisa_sharing.model import Grant, Request, UsageReport
-from ckanext.molisa_sharing.tests.conftest import (
-    act, pdf_upload, period, request_data, sharing_events)
+from ckanext.molisa.testing.factories import act, pdf_upload, period, request_data
 
 SITE = "Cổng dữ liệu Bộ Lao động - Thương binh và Xã hội"
 APPLICANT_CONTACT = "dung.le@ilssa.example.vn"
 REVIEWER = "admin.btxh@molisa.example.vn"
+
+
+def sharing_events(audit, **filters) -> list[dict]:
+    return audit.events(channel="sharing", **filters)
 
 
 def _ts(value: str) -> datetime.datetime:
@@ -530,7 +533,7 @@ def _inbound(**overrides) -> dict:
     return data
 
 
-@pytest.mark.req("R13.1-2", "R13.4")
+@pytest.mark.req("R13.1", "R13.2", "R13.4")
 def test_inbound_request_approved_by_the_it_centre_creates_its_harvest_source(
         world, audit, mailbox):
     data = _inbound(owner_org=world.unit["id"], source_url="https://data.bhxh.example.gov.vn",
@@ -554,7 +557,7 @@ def test_inbound_request_approved_by_the_it_centre_creates_its_harvest_source(
     assert _actions(audit)[-2:] == ["inbound_create", "inbound_approve"]
 
 
-@pytest.mark.req("R13.1-2")
+@pytest.mark.req("R13.1", "R13.2")
 def test_inbound_reject_needs_a_reason(world, mailbox):
     inbound = act(world.unit_admin, "molisa_sharing_inbound_create",
                   **_inbound(owner_org=world.unit["name"]))

@@ -7,7 +7,7 @@ import pytest
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa_sharing.model import Grant, Request
-from ckanext.molisa_sharing.tests.conftest import act, request_data
+from ckanext.molisa.testing.factories import act, request_data
 
 
 def _state(req_id: str) -> str:
@@ -119,7 +119,7 @@ def test_nobody_answers_someone_elses_usage_report(world):
     assert shown["usage_reports"][0]["answer"] is None
 
 
-@pytest.mark.req("R12.4", "R13.1-2")
+@pytest.mark.req("R12.4", "R13.1", "R13.2")
 def test_periodic_duties_and_inbound_decisions_are_for_sysadmins(world):
     for who in (world.unit_admin, world.user, None):
         with pytest.raises(tk.NotAuthorized):

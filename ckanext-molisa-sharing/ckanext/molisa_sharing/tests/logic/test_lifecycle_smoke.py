@@ -2,7 +2,7 @@ import pytest
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa_sharing.tests.conftest import act, request_data
+from ckanext.molisa.testing.factories import act, request_data
 
 
 @pytest.mark.req("R12.6")

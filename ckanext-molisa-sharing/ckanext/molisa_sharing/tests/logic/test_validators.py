@@ -14,8 +14,7 @@ import ckan.tests.helpers as helpers
 from ckan import model
 
 from ckanext.molisa_sharing.model import Request
-from ckanext.molisa_sharing.tests.conftest import (
-    act, dataset_data, pdf_upload, request_data)
+from ckanext.molisa.testing.factories import act, dataset_data, pdf_upload, request_data
 
 REQUIRED = ("datasets", "requester_organization", "user_name", "user_position", "user_email",
             "user_phone", "purpose", "scope", "content", "period_start", "period_end",
@@ -165,7 +164,7 @@ def test_bad_decisions_name_the_field_and_change_nothing(world):
     assert "id" in _errors(world.unit_admin, "molisa_sharing_grant_suspend", reason="x")
 
 
-@pytest.mark.req("R13.1-2", "R13.4")
+@pytest.mark.req("R13.1", "R13.2", "R13.4")
 def test_bad_inbound_requests(world):
     errors = _errors(world.unit_editor, "molisa_sharing_inbound_create",
                      owner_org=world.unit["id"])

@@ -1,4 +1,6 @@
-"""The personal data guard (R4.3) for harvested data.
+"""The personal-data scanner (R4.3): the guard that keeps personal data out of
+open data, for harvested data today and for any plugin that checks data
+before it is published.
 
 Two checks, both needed before anything becomes open data:
 

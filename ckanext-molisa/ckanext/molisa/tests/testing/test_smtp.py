@@ -1,4 +1,4 @@
-"""The tests' SMTP server (tests/smtp.py): CKAN's own mailer sends to it over
+"""The tests' SMTP server (ckanext.molisa.testing.smtp): CKAN's own mailer sends to it over
 TCP, and the test reads the message back decoded.
 
 No database: these tests use neither clean_db nor the web server."""

@@ -14,9 +14,9 @@ import ckan.tests.factories as factories
 
 from ckanext.molisa_harvest.harvesters.sector_db_config import SectorDbConfigError, parse
 
-from .conftest import fixture_text
+from ..conftest import fixture_text
 
-SOURCES = os.path.join(os.path.dirname(__file__), "..", "sources")
+SOURCES = os.path.join(os.path.dirname(__file__), "..", "..", "sources")
 
 
 def _errors(text):

@@ -1,4 +1,4 @@
-"""The tests' real browser (tests/browser.py): Debian's chromium through
+"""The tests' real browser (ckanext.molisa.testing.browser): Debian's chromium through
 Playwright, in Vietnamese.
 
 No database and no web server: the pages are a data: URL and local files."""
@@ -69,7 +69,7 @@ def test_a_failing_browser_test_leaves_a_screenshot_and_the_html(tmp_path):
         """), encoding="utf-8")
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-p", "no:ckan", "-p", "no:ckan_fixtures",
-         "-p", "no:cacheprovider", "-p", "ckanext.molisa_sharing.tests.browser",
+         "-p", "no:cacheprovider", "-p", "ckanext.molisa.testing.browser",
          "--rootdir", str(tmp_path), "-c", str(tmp_path / "pytest.ini"), "test_fails.py"],
         cwd=tmp_path, capture_output=True, text=True, timeout=120,
         env=dict(os.environ, PYTHONDONTWRITEBYTECODE="1"))

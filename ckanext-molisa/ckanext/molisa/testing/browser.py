@@ -32,7 +32,7 @@ from urllib.parse import urlparse
 
 import pytest
 
-from ckanext.molisa.tests.webserver import WebServer
+from ckanext.molisa.testing.webserver import WebServer
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage",
