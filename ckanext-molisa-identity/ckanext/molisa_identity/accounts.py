@@ -14,6 +14,8 @@ from sqlalchemy import func
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa.contexts import site_context
+
 from . import crypto, events
 from .model import MolisaIdentityInvitation, MolisaIdentityLink, now
 
@@ -102,9 +104,8 @@ def bind_invitations(user: model.User, pid: str) -> list[dict[str, Any]]:
 
 
 def bind(inv: MolisaIdentityInvitation, user: model.User) -> None:
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     tk.get_action("organization_member_create")(
-        {"ignore_auth": True, "user": site_user["name"]},
+        site_context(ignore_auth=True),
         {"id": inv.organization_id, "username": user.name, "role": inv.capacity})
     inv.state, inv.bound_user_id, inv.bound_at = "bound", user.id, now()
     model.Session.commit()

@@ -5,6 +5,8 @@ import click
 
 import ckan.plugins.toolkit as tk
 
+from ckanext.molisa.contexts import site_context
+
 
 @click.group(name="molisa-identity", short_help="Identity: second factors, invitations")
 def molisa_identity():
@@ -16,10 +18,9 @@ def molisa_identity():
 def reset_second_factor(user):
     """Remove USER's authenticator and recovery codes (a lost phone); they
     set up a new one at their next log-in."""
-    site_user = tk.get_action("get_site_user")({"ignore_auth": True}, {})
     try:
         result = tk.get_action("molisa_identity_totp_reset")(
-            {"user": site_user["name"], "ignore_auth": True}, {"user": user})
+            site_context(ignore_auth=True), {"user": user})
     except tk.ValidationError as e:
         raise click.ClickException(str(e.error_dict))
     click.echo(f"{result['user']}: " + ("authenticator and recovery codes removed"

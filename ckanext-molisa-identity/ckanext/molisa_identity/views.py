@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import logging
-import time
 
 from flask import Blueprint, g, jsonify, request, session
 
@@ -14,6 +13,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.lib import helpers as h
 from ckan.lib.redis import connect_to_redis
+
+from ckanext.molisa.contexts import request_context
 
 from . import accounts, crypto, events, guard, oidc, sessions
 
@@ -24,11 +25,6 @@ molisa_identity = Blueprint("molisa_identity", __name__)
 STATE_PREFIX = "molisa_identity:oidc-state:"
 STATE_TTL = 600
 BROWSER_KEY = "molisa_identity_browser"
-
-
-def _context() -> dict:
-    return {"user": tk.current_user.name if tk.current_user.is_authenticated else None,
-            "auth_user_obj": tk.current_user if tk.current_user.is_authenticated else None}
 
 
 def _local_next(value) -> str | None:
@@ -146,9 +142,9 @@ def backchannel_logout():
 def security():
     if (r := _require_login()) is not None:
         return r
-    status = tk.get_action("molisa_identity_status_show")(_context(), {})
+    status = tk.get_action("molisa_identity_status_show")(request_context(), {})
     units = tk.get_action("organization_list_for_user")(
-        _context(), {"id": tk.current_user.id, "permission": "membership"})
+        request_context(), {"id": tk.current_user.id, "permission": "membership"})
     return tk.render("molisa_identity/security.html",
                      {"status": status, "required": guard.second_factor_required(),
                       "oidc_enabled": oidc.enabled(), "units": units})
@@ -158,7 +154,7 @@ def security():
 def enrol():
     if (r := _require_login()) is not None:
         return r
-    context = _context()
+    context = request_context()
     status = tk.get_action("molisa_identity_status_show")(context, {})
     if status["totp_enrolled"]:
         return tk.redirect_to("molisa_identity.security")
@@ -184,7 +180,7 @@ def code():
     """The second factor of a password log-in (or a later step-up)."""
     if (r := _require_login()) is not None:
         return r
-    context = _context()
+    context = request_context()
     nxt = _local_next(request.values.get("next"))
     status = tk.get_action("molisa_identity_status_show")(context, {})
     errors: dict = {}
@@ -209,7 +205,7 @@ def code():
 def invitations(id: str):
     if (r := _require_login()) is not None:
         return r
-    context = _context()
+    context = request_context()
     org = model.Group.get(id) if isinstance(id, str) and len(id) < 200 else None
     if org is None or not org.is_organization or org.state != "active":
         return tk.abort(404, tk._("Unit not found"))

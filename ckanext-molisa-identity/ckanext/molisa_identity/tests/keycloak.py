@@ -9,7 +9,7 @@ import base64
 import html
 import os
 import re
-from urllib.parse import parse_qs, urljoin, urlparse
+from urllib.parse import parse_qs, urlparse
 
 import pyotp
 import requests

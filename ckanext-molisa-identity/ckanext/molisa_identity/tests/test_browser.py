@@ -9,7 +9,6 @@ import time
 import pytest
 from playwright.sync_api import expect
 
-import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 from ckan import model
 
