@@ -10,6 +10,7 @@ EXTENSIONS = {
     "molisa_sharing": "ckanext-molisa-sharing",
     "molisa_audit": "ckanext-molisa-audit",
     "molisa_harvest": "ckanext-molisa-harvest",
+    "molisa_identity": "ckanext-molisa-identity",
 }
 
 package_dir = {}
@@ -47,6 +48,7 @@ setup(
             "molisa_sharing = ckanext.molisa_sharing.plugin:MolisaSharingPlugin",
             "molisa_audit = ckanext.molisa_audit.plugin:MolisaAuditPlugin",
             "molisa_harvest = ckanext.molisa_harvest.plugin:MolisaHarvestPlugin",
+            "molisa_identity = ckanext.molisa_identity.plugin:MolisaIdentityPlugin",
             "molisa_ckan_harvester = ckanext.molisa_harvest.harvesters.ckan:MolisaCKANHarvester",
             "molisa_dcat_harvester = ckanext.molisa_harvest.harvesters.dcat:MolisaDCATHarvester",
             "molisa_sector_db = ckanext.molisa_harvest.harvesters.sector_db:MolisaSectorDbHarvester",

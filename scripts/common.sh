@@ -28,6 +28,16 @@ SOLR_CORES="ckan ckan_test ckan_test_national ckan_bench_molisa ckan_bench_stock
 
 WEB_PORT="${MOLISA_WEB_PORT:-5000}"
 
+# Keycloak (Maven Central), the OpenID provider that plays the national e-ID
+# (VNeID) in development and tests: realm "vneid" imported from
+# config/keycloak/vneid-realm.json. Its port follows Solr's unless set
+# (18080 beside Solr's 18983), so two checkouts with their own ports never
+# collide; the management interface listens on the next port.
+KEYCLOAK_VERSION="26.5.6"
+KEYCLOAK_PORT="${MOLISA_KEYCLOAK_PORT:-$((${MOLISA_SOLR_PORT:-18983} - 903))}"
+KEYCLOAK_MGMT_PORT="$((KEYCLOAK_PORT + 1))"
+KEYCLOAK_HOME="$LOCAL/keycloak-$KEYCLOAK_VERSION"
+
 # The portal's outgoing mail goes to a local SMTP server (aiosmtpd) that keeps
 # every message in a Maildir: .local/mail/new/. (The tests run their own on 10026.)
 SMTP_PORT="${MOLISA_SMTP_PORT:-10025}"
@@ -52,7 +62,8 @@ AUDIT_SHIPPER_USER="molisa_audit_shipper"
 SECRETS_FILE="$LOCAL/secrets.env"
 SECRET_NAMES="MOLISA_SECRET_KEY MOLISA_JWT_SECRET MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD
 MOLISA_SECTOR_OWNER_PASSWORD MOLISA_SECTOR_RO_PASSWORD MOLISA_AUDIT_ADMIN_PASSWORD
-MOLISA_AUDIT_SHIPPER_PASSWORD"
+MOLISA_AUDIT_SHIPPER_PASSWORD MOLISA_KEYCLOAK_ADMIN_PASSWORD MOLISA_OIDC_CLIENT_SECRET
+MOLISA_IDENTITY_PID_KEY MOLISA_IDENTITY_TOTP_KEY"
 
 random_secret() {
     # 48 hex characters: safe in URLs, ini files and SQL literals

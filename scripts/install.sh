@@ -57,6 +57,30 @@ else
     info "Solr $SOLR_VERSION jars present"
 fi
 
+# --- Keycloak (the OpenID provider of development and tests) -------------------
+if [ ! -f "$KEYCLOAK_HOME/.complete" ]; then
+    step "Fetching Keycloak $KEYCLOAK_VERSION from Maven Central (cached in ~/.m2)"
+    rm -rf "$KEYCLOAK_HOME" "$LOCAL/keycloak-dist"
+    mvn -q -B dependency:copy -Dartifact="org.keycloak:keycloak-quarkus-dist:$KEYCLOAK_VERSION:zip" \
+        -DoutputDirectory="$LOCAL/keycloak-dist"
+    "$PY" -m zipfile -e "$LOCAL/keycloak-dist/keycloak-quarkus-dist-$KEYCLOAK_VERSION.zip" "$LOCAL"
+    rm -rf "$LOCAL/keycloak-dist"
+    chmod +x "$KEYCLOAK_HOME"/bin/*.sh
+    touch "$KEYCLOAK_HOME/.complete"
+else
+    info "Keycloak $KEYCLOAK_VERSION present"
+fi
+if [ ! -f "$KEYCLOAK_HOME/.built" ]; then
+    # Quarkus' build step once (H2 file store, caches local to the process: no
+    # cluster discovery on a shared machine), so that each start is quick.
+    step "Building Keycloak for an H2 file store and local caches (once)"
+    mkdir -p "$LOGS"
+    if ! "$KEYCLOAK_HOME/bin/kc.sh" build --db=dev-file --cache=local > "$LOGS/keycloak-build.log" 2>&1; then
+        tail -n 20 "$LOGS/keycloak-build.log" >&2; exit 1
+    fi
+    touch "$KEYCLOAK_HOME/.built"
+fi
+
 # --- Translations --------------------------------------------------------------
 step "Compiling translations"
 for po in "$ROOT"/ckanext-*/ckanext/*/i18n/*/LC_MESSAGES/*.po; do

@@ -34,7 +34,9 @@ mkdir -p "$LOCAL/storage"
     MOLISA_AUDIT_SIGNING_KEY_FILE="$LOCAL/audit-signing.key" \
     MOLISA_AUDIT_PUBLIC_KEY_FILE="$LOCAL/audit-signing.key.pub" \
     MOLISA_AUDIT_ANCHOR_DIR="$LOCAL/audit-anchors" \
-    MOLISA_AUDIT_IT_CENTRE_EMAIL="${MOLISA_AUDIT_IT_CENTRE_EMAIL:-ttcntt@molisa.gov.vn}"
+    MOLISA_AUDIT_IT_CENTRE_EMAIL="${MOLISA_AUDIT_IT_CENTRE_EMAIL:-ttcntt@molisa.gov.vn}" \
+    MOLISA_OIDC_ISSUER="http://127.0.0.1:$KEYCLOAK_PORT/realms/vneid" \
+    MOLISA_OIDC_CLIENT_ID=molisa-portal
 export CKAN_INI="$ini"
 
 "$ROOT/scripts/prepare_site.sh" "$ini" molisa molisa_datastore

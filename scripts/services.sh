@@ -200,17 +200,114 @@ smtp_stop() {
     rm -f "$RUN/smtp.pid"
 }
 
+# ------------------------------------------------------------------ Keycloak
+# The OpenID provider that plays the national e-ID (VNeID) in development and
+# tests: Keycloak in dev mode on loopback, an H2 file store in its folder under
+# .local/, realm "vneid" imported from config/keycloak/vneid-realm.json with
+# this installation's client secrets and ports filled in. The realm is imported
+# again (the store wiped) when that rendering changes.
+keycloak_url() { echo "http://127.0.0.1:$KEYCLOAK_PORT"; }
+
+keycloak_probe() {
+    curl -sf "$(keycloak_url)/realms/vneid/.well-known/openid-configuration" >/dev/null
+}
+
+keycloak_render_realm() {
+    local import="$KEYCLOAK_HOME/data/import" test_id_port=$((TEST_WEB_PORT + 3))
+    mkdir -p "$import"; chmod 700 "$KEYCLOAK_HOME/data"
+    MOLISA_OIDC_REDIRECTS_RUN="[\"http://127.0.0.1:$WEB_PORT/*\", \"http://localhost:$WEB_PORT/*\"]" \
+    MOLISA_OIDC_REDIRECTS_TEST="[\"http://127.0.0.1:$TEST_WEB_PORT/*\", \"http://127.0.0.1:$test_id_port/*\"]" \
+    MOLISA_OIDC_POST_LOGOUT_RUN="http://127.0.0.1:$WEB_PORT/*##http://localhost:$WEB_PORT/*" \
+    MOLISA_OIDC_POST_LOGOUT_TEST="http://127.0.0.1:$TEST_WEB_PORT/*##http://127.0.0.1:$test_id_port/*" \
+    MOLISA_OIDC_BACKCHANNEL_RUN="http://127.0.0.1:$WEB_PORT/identity/oidc/backchannel-logout" \
+    MOLISA_OIDC_BACKCHANNEL_TEST="http://127.0.0.1:$test_id_port/identity/oidc/backchannel-logout" \
+    MOLISA_TEST_WEB_PORT="$TEST_WEB_PORT" \
+    python3 - "$ROOT/config/keycloak/vneid-realm.json" "$import/vneid-realm.json" <<'PY'
+import json, os, re, sys
+src, out = sys.argv[1:3]
+text = open(src, encoding="utf-8").read()
+# only ${MOLISA_...} placeholders: the realm's own ${...} message keys stay
+text = re.sub(r"\$\{(MOLISA_[A-Z_]+)\}", lambda m: os.environ[m.group(1)], text)
+# One test client per pytest-xdist worker (scripts/test.sh: worker i's ports are
+# the tests' ports + 10 i, its client molisa-portal-test_gwi).
+realm = json.loads(text)
+base = int(os.environ["MOLISA_TEST_WEB_PORT"])
+test_client = next(c for c in realm["clients"] if c["clientId"] == "molisa-portal-test")
+for i in range(1, 4):
+    worker = json.loads(re.sub(r"127\.0\.0\.1:(\d+)/",
+                               lambda m: f"127.0.0.1:{int(m.group(1)) + 10 * i}/"
+                               if base <= int(m.group(1)) < base + 10 else m.group(0),
+                               json.dumps(test_client)))
+    worker["clientId"] = f"molisa-portal-test_gw{i}"
+    realm["clients"].append(worker)
+text = json.dumps(realm, ensure_ascii=False, indent=1)
+fd = os.open(out + ".tmp", os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+with os.fdopen(fd, "w", encoding="utf-8") as f:
+    f.write(text)
+os.replace(out + ".tmp", out)
+PY
+}
+
+keycloak_start() {
+    if pid_alive "$RUN/keycloak.pid"; then
+        info "Keycloak already running on port $KEYCLOAK_PORT"
+        return
+    fi
+    mkdir -p "$RUN" "$LOGS"
+    if keycloak_probe; then
+        echo "ERROR: something else answers on 127.0.0.1:$KEYCLOAK_PORT (set MOLISA_KEYCLOAK_PORT)" >&2
+        return 1
+    fi
+    keycloak_render_realm
+    local stamp="$KEYCLOAK_HOME/data/.realm-sha" sum
+    sum="$(sha256sum "$KEYCLOAK_HOME/data/import/vneid-realm.json" | cut -c1-32)"
+    if [ "$(cat "$stamp" 2>/dev/null)" != "$sum" ]; then
+        rm -rf "$KEYCLOAK_HOME/data/h2"   # a changed realm is imported afresh
+        echo "$sum" > "$stamp"
+    fi
+    step "Starting Keycloak $KEYCLOAK_VERSION on 127.0.0.1:$KEYCLOAK_PORT (realm vneid)"
+    # built once by install.sh (H2 file store, local caches); plain HTTP on
+    # loopback; its own process group, which keycloak_stop ends
+    KC_BOOTSTRAP_ADMIN_USERNAME=admin KC_BOOTSTRAP_ADMIN_PASSWORD="$MOLISA_KEYCLOAK_ADMIN_PASSWORD" \
+    JAVA_OPTS_KC_HEAP="-Xms64m -Xmx512m" \
+        setsid nohup "$KEYCLOAK_HOME/bin/kc.sh" start --optimized --http-enabled=true \
+        --http-host=127.0.0.1 --http-port="$KEYCLOAK_PORT" --hostname-strict=false \
+        --import-realm > "$LOGS/keycloak.log" 2>&1 < /dev/null &
+    echo $! > "$RUN/keycloak.pid"
+}
+
+keycloak_wait() {
+    # Keycloak boots while the other services start (start: launch first, wait last)
+    pid_alive "$RUN/keycloak.pid" || return 0
+    if ! wait_for "Keycloak" 240 keycloak_probe || ! pid_alive "$RUN/keycloak.pid"; then
+        tail -n 30 "$LOGS/keycloak.log" >&2
+        return 1
+    fi
+}
+
+keycloak_stop() {
+    if pid_alive "$RUN/keycloak.pid"; then
+        step "Stopping Keycloak"
+        local pid; pid="$(cat "$RUN/keycloak.pid")"
+        kill -- "-$pid" 2>/dev/null || kill "$pid"     # kc.sh and its java
+        for _ in $(seq 1 60); do kill -0 -- "-$pid" 2>/dev/null || break; sleep 0.5; done
+        kill -9 -- "-$pid" 2>/dev/null || true
+    fi
+    rm -f "$RUN/keycloak.pid"
+}
+
 status() {
     if as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" status >/dev/null 2>&1; then
         echo "postgresql: running on 127.0.0.1:$PG_PORT"; else echo "postgresql: stopped"; fi
     if pid_alive "$RUN/redis.pid"; then echo "redis:      running on 127.0.0.1:$REDIS_PORT"; else echo "redis:      stopped"; fi
     if pid_alive "$RUN/solr.pid"; then echo "solr:       running on http://127.0.0.1:$SOLR_PORT/solr/"; else echo "solr:       stopped"; fi
+    if pid_alive "$RUN/keycloak.pid"; then echo "keycloak:   running on $(keycloak_url)/realms/vneid"; else echo "keycloak:   stopped"; fi
     if pid_alive "$RUN/smtp.pid"; then echo "smtp:       running on 127.0.0.1:$SMTP_PORT, mail in .local/mail/new/"; else echo "smtp:       stopped"; fi
 }
 
 case "${1:-start}" in
-    start)  pg_start; redis_start; solr_start; smtp_start ;;
-    stop)   smtp_stop; solr_stop; redis_stop; pg_stop ;;
+    start)  keycloak_start; pg_start; redis_start; solr_start; smtp_start; keycloak_wait ;;
+    stop)   keycloak_stop; smtp_stop; solr_stop; redis_stop; pg_stop ;;
     status) status ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

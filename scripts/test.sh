@@ -31,7 +31,7 @@ for (( i = 0; i < WORKERS; i++ )); do
         MOLISA_TEST_SMTP_PORT="$(( TEST_SMTP_PORT + 10 * i ))" MOLISA_TEST_SUFFIX="$suffix" \
         MOLISA_TEST_DB="molisa_test$suffix" MOLISA_TEST_SOLR_CORE="ckan_test$suffix" \
         MOLISA_TEST_SITE_ID="molisa_test$suffix" MOLISA_TEST_REDIS_DB="$(( 1 + 4 * i ))" \
-        MOLISA_TEST_MQ_REDIS_DB="$(( 3 + 4 * i ))"
+        MOLISA_TEST_MQ_REDIS_DB="$(( 3 + 4 * i ))" MOLISA_KEYCLOAK_PORT="$KEYCLOAK_PORT"
     if [ "$i" -gt 0 ]; then
         "$PY" -c "import sys; from ckanext.molisa.testing.solr import ensure_core; ensure_core(sys.argv[1], sys.argv[2], 'ckan_test')" \
             "http://127.0.0.1:$SOLR_PORT/solr" "ckan_test$suffix"
@@ -44,7 +44,8 @@ TEST_INI="$LOCAL/test.ini"
 
 step "Running the test suite"
 cd "$ROOT"
-export MOLISA_PG_PORT="$PG_PORT" MOLISA_SOLR_PORT="$SOLR_PORT" MOLISA_REDIS_PORT="$REDIS_PORT"
+export MOLISA_PG_PORT="$PG_PORT" MOLISA_SOLR_PORT="$SOLR_PORT" MOLISA_REDIS_PORT="$REDIS_PORT" \
+    MOLISA_KEYCLOAK_PORT="$KEYCLOAK_PORT"
 RESULTS="$LOCAL/test-results"
 mkdir -p "$RESULTS"
 rm -f "$RESULTS/last-run.json"

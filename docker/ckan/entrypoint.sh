@@ -61,7 +61,8 @@ require_safe_secret() {
 # CKAN_SMTP_PASSWORD is read by CKAN itself (it overrides smtp.password).
 for var in MOLISA_DB_PASSWORD MOLISA_DS_RO_PASSWORD MOLISA_SECRET_KEY MOLISA_JWT_SECRET \
            MOLISA_SYSADMIN_PASSWORD POSTGRES_PASSWORD CKAN_SMTP_PASSWORD \
-           MOLISA_AUDIT_ADMIN_PASSWORD MOLISA_AUDIT_SHIPPER_PASSWORD; do
+           MOLISA_AUDIT_ADMIN_PASSWORD MOLISA_AUDIT_SHIPPER_PASSWORD \
+           MOLISA_OIDC_CLIENT_SECRET MOLISA_IDENTITY_PID_KEY MOLISA_IDENTITY_TOTP_KEY; do
     file_env "$var"
 done
 
@@ -125,6 +126,12 @@ export MOLISA_AUDIT_SIGNING_KEY_FILE=""     # set by the audit-shipper role only
 export MOLISA_AUDIT_PUBLIC_KEY_FILE="${MOLISA_AUDIT_PUBLIC_KEY_FILE:-/run/secrets/audit_public_key}"
 export MOLISA_AUDIT_ANCHOR_DIR="${MOLISA_AUDIT_ANCHOR_DIR:-/var/lib/molisa-audit-anchors}"
 export MOLISA_AUDIT_IT_CENTRE_EMAIL="${MOLISA_AUDIT_IT_CENTRE_EMAIL:-}"
+# Identity: the national e-ID's issuer and the portal's client there (empty:
+# password log-in only), the client secret and the identity keys (secrets).
+export MOLISA_OIDC_ISSUER="${MOLISA_OIDC_ISSUER:-}" MOLISA_OIDC_CLIENT_ID="${MOLISA_OIDC_CLIENT_ID:-}"
+export MOLISA_OIDC_CLIENT_SECRET="${MOLISA_OIDC_CLIENT_SECRET:-}"
+require_safe_secret MOLISA_IDENTITY_PID_KEY
+require_safe_secret MOLISA_IDENTITY_TOTP_KEY
 
 # --- configuration -------------------------------------------------------------
 render_config() {

@@ -15,7 +15,8 @@ from ckan import model
 from ckan.common import config
 
 #: plugins whose alembic migrations make tables, in the order they run
-MIGRATED_PLUGINS = ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing")
+MIGRATED_PLUGINS = ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing",
+                    "molisa_identity")
 
 SHARING_TABLES = ("molisa_sharing_usage_report", "molisa_sharing_grant",
                   "molisa_sharing_request", "molisa_sharing_inbound")
