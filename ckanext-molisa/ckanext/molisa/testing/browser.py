@@ -59,6 +59,19 @@ def pytest_runtest_makereport(item, call):
 
 
 # --------------------------------------------------------------------- browser
+def _site_ports() -> str:
+    """The tests' web ports (the site's and the servers the suites start
+    beside it, at + 1 to + 9): Chromium refuses some ports outright
+    (ERR_UNSAFE_PORT: 5060 and 5061 for SIP, 6000 for X11, ...), and a
+    pytest-xdist worker's site may land on one (5051 + 10 = 5061)."""
+    from urllib.parse import urlparse
+
+    from ckan.common import config
+
+    port = urlparse(config.get("ckan.site_url") or "").port or 5051
+    return ",".join(str(port + i) for i in range(10))
+
+
 @pytest.fixture(scope="session")
 def browser():
     """Headless chromium for the whole session."""
@@ -70,7 +83,8 @@ def browser():
     playwright = sync_playwright().start()
     try:
         chromium = playwright.chromium.launch(
-            executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+            executable_path=CHROMIUM, headless=True,
+            args=CHROMIUM_ARGS + [f"--explicitly-allowed-ports={_site_ports()}"])
     except Exception:
         playwright.stop()
         raise
