@@ -21,10 +21,8 @@ import rdflib
 from pyshacl import validate
 from rdflib.namespace import DCAT, DCTERMS, RDF, XSD
 
-import ckan.plugins as plugins
 import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
-from ckan import model
 from ckanext.dcat.processors import RDFParser, RDFSerializer
 
 from ckanext.molisa.testing import database
@@ -69,19 +67,20 @@ def violations(document: str | rdflib.Graph, fmt: str = "turtle") -> list[str]:
     return sorted(found)
 
 
+def assert_conforms(document: str, fmt: str = "turtle", where: str = "") -> None:
+    """Fails with the readable list of violations, one a line."""
+    found = violations(document, fmt)
+    assert not found, "{} violates DCAT-AP 3 ({}):\n{}".format(
+        where or "the document", len(found), "\n".join(found))
+
+
 @pytest.fixture(scope="module")
 def catalogue(reset_db, migrate_db_for, reset_index):
     """Four units' open datasets in four sectors, with CSV, XLSX, JSON, PDF
     and API resources (one uploaded, so with a size), and a restricted one;
     built once for the module (the tests only read it)."""
-    plugins.load_all()
-    try:
-        database.reset(reset_db, migrate_db_for)
-        reset_index()
+    with database.module_site(reset_db, migrate_db_for, reset_index):
         yield _build_catalogue()
-    finally:
-        model.Session.remove()
-        plugins.unload_all()
 
 
 def _build_catalogue() -> dict[str, dict]:
@@ -140,12 +139,12 @@ def test_the_catalogue_and_every_dataset_document_conform_to_dcat_ap_3(catalogue
     text = resp.get_data(as_text=True)
     for name, pkg in catalogue.items():
         assert pkg["id"] in text, name
-    assert violations(text) == []
+    assert_conforms(text, where="/catalog.ttl")
     for name in catalogue:
         for ext, fmt in (("ttl", "turtle"), ("rdf", "xml"), ("jsonld", "json-ld")):
             resp = app.get(f"/dataset/{name}.{ext}")
             assert resp.status_code == 200, (name, ext)
-            assert violations(resp.get_data(as_text=True), fmt) == [], (name, ext)
+            assert_conforms(resp.get_data(as_text=True), fmt, where=f"/dataset/{name}.{ext}")
 
 
 @pytest.mark.req("R9.3")

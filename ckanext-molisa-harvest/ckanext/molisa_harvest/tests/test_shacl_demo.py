@@ -8,7 +8,7 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 
 from ckanext.molisa.demo import catalogue as demo_catalogue
-from ckanext.molisa_harvest.tests.test_shacl import violations
+from ckanext.molisa_harvest.tests.test_shacl import assert_conforms
 
 pytestmark = [pytest.mark.usefixtures("with_plugins")]
 
@@ -26,7 +26,7 @@ def test_the_demo_catalogue_conforms_to_dcat_ap_3(clean_db, clean_index, app):
     items = demo_catalogue.demo_datasets()
     assert len(loaded["created"]) == len(items)
     text = app.get("/catalog.ttl").get_data(as_text=True)
-    assert violations(text) == []
+    assert_conforms(text, where="/catalog.ttl")
     sample = {}
     for item in items:
         sample.setdefault(item["dataset"]["access_level"], item["dataset"]["name"])
@@ -40,4 +40,4 @@ def test_the_demo_catalogue_conforms_to_dcat_ap_3(clean_db, clean_index, app):
     for level, name in sample.items():
         resp = app.get(f"/dataset/{name}.ttl")
         assert resp.status_code == 200, (level, name)
-        assert violations(resp.get_data(as_text=True)) == [], (level, name)
+        assert_conforms(resp.get_data(as_text=True), where=f"/dataset/{name}.ttl ({level})")
