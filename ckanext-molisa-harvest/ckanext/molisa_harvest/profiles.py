@@ -13,6 +13,16 @@ Out (the catalogue the National Data Portal harvests: ``/catalog.ttl``,
   provinces as ``molisa:province``; the unit as ``molisa:unit`` and, when no
   publisher is given, ``dct:publisher``.
 
+``molisa_dcat_ap_3`` (the portal's outbound profile) conforms to SEMIC's
+DCAT-AP 3.0.0 SHACL shapes (R9.3; ``tests/test_shacl.py``): a distribution's
+format is a term of the EU file-type table (``dct:format``) and its media type
+an IANA IRI (``dcat:mediaType``), both from ``mapping/formats.json``;
+``dcat:byteSize`` is an ``xsd:nonNegativeInteger``; every IRI a shape expects
+to be of a class says so (frequency, access right, publisher, contact point,
+access and download URLs, languages); a dataset's coverage (the country) and
+its distributions' licence are EU IRIs; the catalogue has a description, a
+publisher and its languages as IRIs (``mapping/catalogue.json``).
+
 A dataset's data is withheld from users without access by
 ckanext-molisa-sharing before any profile sees the dataset (its restricted
 resources carry only what identifies and describes them, marked
@@ -26,15 +36,16 @@ so that a MOLISA-like portal round-trips; ``mapping.py`` does the rest.
 """
 from __future__ import annotations
 
-from typing import Any
+import re
+from typing import Any, Optional
 
 from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF
+from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
 
 import ckan.plugins.toolkit as tk
 
 from ckanext.dcat.profiles import EuropeanDCATAP2Profile, EuropeanDCATAP3Profile
-from ckanext.dcat.profiles.base import DCAT
+from ckanext.dcat.profiles.base import DCAT, VCARD
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.molisa import codelists
@@ -42,6 +53,46 @@ from ckanext.molisa_harvest import mapping
 
 MOLISA = Namespace("https://data.molisa.gov.vn/ns/dcat#")
 EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
+#: an IANA media type as CKAN stores a resource's ``mimetype``
+_MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]*")
+
+
+def file_format(label: Any) -> Optional[dict[str, Any]]:
+    """A CKAN format label's entry in ``mapping/formats.json`` (its EU file
+    type and IANA media type), or None for a format the table lacks."""
+    table = mapping.table("formats")
+    key = str(label or "").strip().upper().lstrip(".")
+    key = table["aliases"].get(key, key)
+    return table["formats"].get(key)
+
+
+def file_type_iri(label: Any) -> Optional[URIRef]:
+    entry = file_format(label)
+    return URIRef(mapping.table("formats")["file_type_base"] + entry["file_type"]) if entry else None
+
+
+def media_type_iri(label: Any, mimetype: Any = None) -> Optional[URIRef]:
+    """The IANA IRI of a resource's media type: the table's for its format,
+    else its own ``mimetype`` when that is one."""
+    entry = file_format(label)
+    media = entry.get("media_type") if entry else None
+    if not media and isinstance(mimetype, str) and _MEDIA_TYPE.fullmatch(mimetype.strip().lower()):
+        media = mimetype.strip().lower()
+    return URIRef(mapping.table("formats")["media_type_base"] + media) if media else None
+
+
+def format_label(value: Any) -> Any:
+    """Read back: an EU file-type IRI as the CKAN format label (``CSV``); any
+    other value unchanged."""
+    table = mapping.table("formats")
+    text = str(value or "")
+    if not text.startswith(table["file_type_base"]):
+        return value
+    code = text[len(table["file_type_base"]):]
+    for label, entry in table["formats"].items():
+        if entry["file_type"] == code:
+            return label
+    return code
 
 
 class _MolisaFields:
@@ -72,6 +123,12 @@ class _MolisaFields:
         provinces = [str(o) for o in self.g.objects(dataset_ref, MOLISA.province)]
         if provinces:
             dataset_dict["province"] = sorted(provinces)
+        media_base = mapping.table("formats")["media_type_base"]
+        for resource in dataset_dict.get("resources") or []:
+            if resource.get("format"):
+                resource["format"] = format_label(resource["format"])
+            if str(resource.get("mimetype") or "").startswith(media_base):
+                resource["mimetype"] = resource["mimetype"][len(media_base):]
         return dataset_dict
 
     # -- out ----------------------------------------------------------------------
@@ -119,22 +176,102 @@ class _MolisaFields:
                 self._add_unit_publisher(dataset_ref, organization)
 
         for resource in dataset_dict.get("resources") or []:
+            distribution = URIRef(resource_uri(dict(resource, package_id=dataset_dict.get("id"))))
             if resource.get("data_access") == "restricted":
-                self._restricted_distribution(dataset_dict, resource)
+                self._restricted_distribution(dataset_dict, distribution)
+            self._set_distribution_format(distribution, resource)
+            for predicate in (DCAT.accessURL, DCAT.downloadURL):
+                for url in g.objects(distribution, predicate):
+                    g.add((url, RDF.type, RDFS.Resource))
 
-    def _restricted_distribution(self, dataset_dict: dict, resource: dict) -> None:
+        self._typed_values(dataset_ref, dataset_dict)
+
+    def _restricted_distribution(self, dataset_dict: dict, distribution: URIRef) -> None:
         """A distribution whose data the reader may not get: its access URL is
         the page where one applies for it."""
-        distribution = URIRef(resource_uri(dict(resource, package_id=dataset_dict.get("id"))))
         for predicate in (DCAT.accessURL, DCAT.downloadURL):
             self.g.remove((distribution, predicate, None))
         self.g.add((distribution, DCAT.accessURL, URIRef(request_page(dataset_dict))))
+
+    def _set_distribution_format(self, distribution: URIRef, resource: dict) -> None:
+        """``dct:format`` as an EU file type and ``dcat:mediaType`` as an IANA
+        IRI (DCAT-AP 3 wants IRIs of those classes, not CKAN's labels)."""
+        g = self.g
+        g.remove((distribution, DCTERMS["format"], None))
+        g.remove((distribution, DCAT.mediaType, None))
+        file_type = file_type_iri(resource.get("format"))
+        if file_type is not None:
+            g.add((distribution, DCTERMS["format"], file_type))
+            g.add((file_type, RDF.type, DCTERMS.MediaTypeOrExtent))
+        media_type = media_type_iri(resource.get("format"), resource.get("mimetype"))
+        if media_type is not None:
+            g.add((distribution, DCAT.mediaType, media_type))
+            g.add((media_type, RDF.type, DCTERMS.MediaType))
+
+    def _typed_values(self, dataset_ref, dataset_dict: dict) -> None:
+        """The classes DCAT-AP 3's shapes expect of the dataset's IRIs, and
+        its languages (Vietnamese, and English when it has an English title)."""
+        g = self.g
+        for predicate, cls in ((DCTERMS.accrualPeriodicity, DCTERMS.Frequency),
+                               (DCTERMS.accessRights, DCTERMS.RightsStatement),
+                               (DCTERMS.publisher, FOAF.Agent),
+                               (DCAT.contactPoint, VCARD.Kind)):
+            for value in g.objects(dataset_ref, predicate):
+                if not isinstance(value, Literal):
+                    g.add((value, RDF.type, cls))
+        catalogue = mapping.table("catalogue")
+        languages = ["vi"] + (["en"] if dataset_dict.get("title_en") else [])
+        if not any(g.objects(dataset_ref, DCTERMS.language)):
+            for language in languages:
+                iri = URIRef(catalogue["language_base"] + catalogue["languages"][language])
+                g.add((dataset_ref, DCTERMS.language, iri))
+                g.add((iri, RDF.type, DCTERMS.LinguisticSystem))
+        if not any(g.objects(dataset_ref, DCTERMS.spatial)):
+            country = URIRef(catalogue["spatial"])
+            g.add((dataset_ref, DCTERMS.spatial, country))
+            g.add((country, RDF.type, DCTERMS.Location))
+        licence = catalogue["licences"].get(dataset_dict.get("license_id") or "")
+        if licence:
+            licence = URIRef(catalogue["licence_base"] + licence)
+            for distribution in g.objects(dataset_ref, DCAT.distribution):
+                if not any(g.objects(distribution, DCTERMS.license)):
+                    g.add((distribution, DCTERMS.license, licence))
+            g.add((licence, RDF.type, DCTERMS.LicenseDocument))
+
+    def graph_from_catalog(self, catalog_dict, catalog_ref):
+        """The catalogue: titles and descriptions in both languages, the
+        ministry as publisher, languages and home page as typed IRIs."""
+        super().graph_from_catalog(catalog_dict, catalog_ref)
+        g = self.g
+        data = mapping.table("catalogue")
+        for predicate in (DCTERMS.title, DCTERMS.description, DCTERMS.language,
+                          DCTERMS.publisher):
+            g.remove((catalog_ref, predicate, None))
+        site_text = {DCTERMS.title: tk.config.get("ckan.site_title"),
+                     DCTERMS.description: tk.config.get("ckan.site_description")}
+        for predicate, key in ((DCTERMS.title, "title"), (DCTERMS.description, "description")):
+            g.add((catalog_ref, predicate, Literal(site_text[predicate] or data[key]["vi"],
+                                                   lang="vi")))
+            g.add((catalog_ref, predicate, Literal(data[key]["en"], lang="en")))
+        for code in data["languages"].values():
+            iri = URIRef(data["language_base"] + code)
+            g.add((catalog_ref, DCTERMS.language, iri))
+            g.add((iri, RDF.type, DCTERMS.LinguisticSystem))
+        publisher = URIRef(data["publisher"]["uri"])
+        g.add((catalog_ref, DCTERMS.publisher, publisher))
+        g.add((publisher, RDF.type, FOAF.Agent))
+        g.add((publisher, DCTERMS.type, URIRef(data["publisher"]["type"])))
+        for language, name in data["publisher"]["name"].items():
+            g.add((publisher, FOAF.name, Literal(name, lang=language)))
+        for homepage in g.objects(catalog_ref, FOAF.homepage):
+            g.add((homepage, RDF.type, FOAF.Document))
 
     def _add_unit_publisher(self, dataset_ref, organization: dict[str, Any]) -> None:
         site = tk.config.get("ckan.site_url", "").rstrip("/")
         publisher = URIRef(f"{site}/organization/{organization['name']}")
         self.g.add((dataset_ref, DCTERMS.publisher, publisher))
         self.g.add((publisher, RDF.type, FOAF.Organization))
+        self.g.add((publisher, RDF.type, FOAF.Agent))
         self.g.add((publisher, FOAF.name, Literal(organization.get("title") or organization["name"],
                                                   lang="vi")))
 

@@ -7,8 +7,8 @@ datasets gone from the catalogue are ckanext-dcat's; every connection is
 logged in the audit log.
 
 Source config (JSON): ``rdf_format``; ``profiles`` (ckanext-dcat profile
-names, default ``ckanext.dcat.rdf.profiles``; ``molisa_dcat_ap_3`` for a
-DCAT-AP 3 catalogue); ``default_unit``, ``defaults``, ``publishers``,
+names, default ``ckanext.dcat.rdf.profiles``, which is ``molisa_dcat_ap_3``:
+it reads DCAT-AP 2 and 3 catalogues); ``default_unit``, ``defaults``, ``publishers``,
 ``sectors`` (see mapping.py).
 """
 from __future__ import annotations

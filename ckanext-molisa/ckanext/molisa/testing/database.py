@@ -9,6 +9,8 @@ plugins that have tables (which must be loaded for them to be found).
 """
 from __future__ import annotations
 
+import contextlib
+
 import sqlalchemy as sa
 
 from ckan import model
@@ -35,6 +37,26 @@ def reset(reset_db, migrate_db_for) -> None:
     reset_db()
     for plugin in MIGRATED_PLUGINS:
         migrate_db_for(plugin)
+
+
+@contextlib.contextmanager
+def module_site(reset_db, migrate_db_for, reset_index):
+    """A clean site for a whole test module whose tests only read what one
+    build made (CKAN's fixtures ``reset_db``, ``migrate_db_for`` and
+    ``reset_index`` passed in): the plugins loaded, the database and the
+    search index reset; afterwards the session removed and the plugins
+    unloaded. The tests also need ``with_plugins`` (CKAN unloads the plugins
+    after every test) and must not use ``clean_db``."""
+    import ckan.plugins as plugins
+
+    plugins.load_all()
+    try:
+        reset(reset_db, migrate_db_for)
+        reset_index()
+        yield
+    finally:
+        model.Session.remove()
+        plugins.unload_all()
 
 
 def discard_spooled_events() -> None:
