@@ -4,6 +4,13 @@
 # LC_MESSAGES/ckanext-<plugin>.po). Translate what msgmerge marks new, then
 # `make install` (or any make target) compiles them.
 source "$(dirname "$0")/common.sh"
+# Extensions we install whose catalogues have no Vietnamese: their messages
+# (from the installed package's code and templates, so an upgrade brings its
+# new ones) go into the catalogue of the plugin of ours that extends them.
+# CKAN merges every ITranslation domain into one catalogue per locale, so our
+# msgstr translates their templates unchanged.
+declare -A ADOPTED=([molisa_harvest]="ckanext/harvest")
+SITE="$("$PY" -c 'import ckan, os; print(os.path.dirname(os.path.dirname(ckan.__file__)))')"
 for dir in "$ROOT"/ckanext-*/ckanext/*/; do
     plugin="$(basename "$dir")"
     domain="ckanext-${plugin//_/-}"
@@ -12,6 +19,13 @@ for dir in "$ROOT"/ckanext-*/ckanext/*/; do
     mkdir -p "$dir/i18n"
     "$VENV/bin/pybabel" -q extract -F "$ROOT/babel.cfg" --no-location --sort-output \
         --ignore-dirs=tests -o "$pot" "$dir"
+    if [ -n "${ADOPTED[$plugin]:-}" ]; then
+        adopted="$(mktemp)"
+        "$VENV/bin/pybabel" -q extract -F "$ROOT/babel.cfg" --no-location --sort-output \
+            --ignore-dirs=tests -o "$adopted" "$SITE/${ADOPTED[$plugin]}"
+        msgcat --use-first --no-location --sort-output -o "$pot" "$pot" "$adopted"
+        rm -f "$adopted"
+    fi
     for lang in vi en; do
         po="$dir/i18n/$lang/LC_MESSAGES/$domain.po"
         if [ -f "$po" ]; then

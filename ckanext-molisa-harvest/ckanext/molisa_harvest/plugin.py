@@ -9,7 +9,7 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 
 from ckanext.molisa import redact
 from ckanext.molisa.interfaces import IMolisaVisibility
-from ckanext.molisa_harvest import visibility
+from ckanext.molisa_harvest import facets, visibility
 from ckanext.molisa_harvest.logic import action, auth
 
 
@@ -25,6 +25,7 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IPackageController, inherit=True)
     p.implements(p.IPermissionLabels)
+    p.implements(p.IFacets, inherit=True)
     p.implements(IMolisaVisibility)
 
     def i18n_domain(self):
@@ -47,6 +48,10 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     # IPackageController: only what may be seen is searchable
     def before_dataset_index(self, pkg_dict):
         return visibility.index_document(pkg_dict)
+
+    # IFacets: the harvest source search's facet titles, translated
+    def dataset_facets(self, facets_dict, package_type):
+        return facets.molisa_harvest_source_facets(facets_dict, package_type)
 
     # IPermissionLabels: sources that are not public, for their unit's admins
     def get_dataset_labels(self, dataset_obj):

@@ -16,6 +16,8 @@ from urllib.parse import quote, quote_plus, urlencode
 
 import ckan.logic as logic
 
+from ckanext.molisa.testing.routes import get_routes, kind_of, route_urls
+
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), *[".."] * 4))
 
 #: an action reads if it is side-effect free or named like a read
@@ -29,18 +31,6 @@ WRITE_NAME = re.compile(r"(create|update|delete|patch|purge|revise|import|_run|c
 #: parameters read from an action's docstring
 PARAM = re.compile(r":param\s+(?:[\w\[\], ]+\s+)?([A-Za-z_][\w.]*)\s*:")
 
-#: what kind of object an ``id`` is, from the action's or route's name
-KIND_WORDS = (
-    ("resource_view", "view"), ("view", "view"), ("resource", "resource"),
-    ("harvest_source", "harvest_source"), ("harvest_job", "harvest_job"),
-    ("harvest_object", "harvest_object"), ("harvest_log", "harvest_source"),
-    ("harvest", "harvest_source"), ("sharing_request", "request"), ("request", "request"),
-    ("sharing_grant", "grant"), ("grant", "grant"), ("inbound", "inbound"),
-    ("activity", "activity"), ("dashboard", "activity"), ("package", "package"),
-    ("dataset", "package"), ("datastore", "resource"), ("organization", "organization"),
-    ("group", "organization"), ("member", "organization"), ("user", "user"),
-    ("api_token", "user"), ("tag", "tag"),
-)
 #: pools by parameter name (besides ``id``)
 PARAM_KINDS = {
     "resource_id": ("resource",), "package_id": ("package",), "dataset_id": ("package",),
@@ -54,15 +44,6 @@ PARAM_KINDS = {
     "user_id": ("user",), "user": ("user",), "username": ("user",),
     "view_id": ("view",), "activity_id": ("activity",), "grant_id": ("grant",),
     "request_id": ("request",), "unit": ("organization",), "tag": ("tag",),
-}
-#: route variables that are not ids, and values to try
-GENERIC_VALUES = {
-    "_format": ("ttl", "rdf", "jsonld", "xml", "json", "csv", "tsv"),
-    "format": ("ttl", "rdf", "jsonld", "csv", "json", "xlsx"),
-    "package_type": ("dataset", "harvest"), "dataset_type": ("dataset", "harvest"),
-    "group_type": ("organization", "group"), "ref_type": ("object", "dataset"),
-    "object_type": ("dataset", "organization", "user"),
-    "lang": ("vi", "en"), "ver": ("3",), "offset": ("0",), "limit": ("10",),
 }
 SEARCH_PARAMS = ("q", "query", "fq", "text")
 
@@ -139,110 +120,6 @@ def action_params(fn) -> list[str]:
     if inner is not None and inner.__doc__:
         doc += inner.__doc__
     return sorted(set(PARAM.findall(doc)))
-
-
-def kind_of(name: str) -> str | None:
-    lowered = name.lower()
-    for word, kind in KIND_WORDS:
-        if word in lowered:
-            return kind
-    return None
-
-
-def get_routes(flask_app) -> list:
-    rules = []
-    for rule in flask_app.url_map.iter_rules():
-        if "GET" not in (rule.methods or ()):
-            continue
-        if rule.endpoint in ("static", "api.action") or rule.endpoint.endswith(".static") \
-                or rule.rule.startswith(("/webassets/", "/base/", "/_debug")):
-            continue
-        rules.append(rule)
-    return sorted(rules, key=lambda r: r.rule)
-
-
-def _route_kinds(rule) -> tuple[str, ...] | None:
-    """The record kinds worth trying on a route, from its endpoint and path;
-    None: any kind."""
-    head = rule.rule.strip("/").split("/", 1)[0]
-    for text in (rule.endpoint, head):
-        kind = kind_of(text)
-        if kind:
-            related = {"package": ("package", "resource", "view", "activity"),
-                       "resource": ("resource", "view"), "view": ("resource", "view"),
-                       "harvest_source": ("harvest_source", "harvest_job", "harvest_object"),
-                       "harvest_job": ("harvest_source", "harvest_job"),
-                       "harvest_object": ("harvest_object",),
-                       "organization": ("organization", "activity"),
-                       "user": ("user", "activity"), "activity": ("activity", "package"),
-                       "request": ("request", "grant", "inbound"),
-                       "grant": ("request", "grant", "inbound"),
-                       "inbound": ("request", "grant", "inbound")}
-            return related.get(kind, (kind,))
-    return None
-
-
-def route_urls(rule, world: World, per_rule: int = 30, per_kind: int | None = None) -> list[str]:
-    names = [a for a in rule.arguments]
-    if not names:
-        return [rule.rule]
-    kinds = _route_kinds(rule)
-    urls: list[str] = []
-    seen = set()
-    taken: dict[str, int] = defaultdict(int)
-    for record in world.records:
-        if kinds is not None and record["kind"] not in kinds:
-            continue
-        if per_kind is not None and taken[record["kind"]] >= per_kind:
-            continue
-        taken[record["kind"]] += 1
-        values = {}
-        for name in names:
-            if name in record:
-                values[name] = record[name]
-            elif name in GENERIC_VALUES:
-                continue
-            else:
-                values = None
-                break
-        if not values:
-            continue
-        for combo in _generic_combos([n for n in names if n not in values]):
-            full = dict(values, **combo)
-            url = _build(rule, full)
-            if url and url not in seen:
-                seen.add(url)
-                urls.append(url)
-        if len(urls) >= per_rule:
-            break
-    if not urls and all(n in GENERIC_VALUES for n in names):
-        for combo in _generic_combos(names):
-            url = _build(rule, combo)
-            if url and url not in seen:
-                seen.add(url)
-                urls.append(url)
-    return urls[:per_rule]
-
-
-def _generic_combos(names: list[str]) -> Iterator[dict]:
-    if not names:
-        yield {}
-        return
-    first, rest = names[0], names[1:]
-    for value in GENERIC_VALUES[first]:
-        for combo in _generic_combos(rest):
-            yield dict(combo, **{first: value})
-
-
-def _build(rule, values: dict) -> str | None:
-    try:
-        path = rule.rule
-        for name in rule.arguments:
-            path = re.sub(r"<(?:[^:<>]+:)?" + re.escape(name) + r">",
-                          quote(str(values[name]), safe=""), path)
-        return path
-    except KeyError:
-        return None
 
 
 def action_calls(name: str, fn, world: World, per_kind: int | None = None) -> list[dict]:
