@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from . import codelists
-from .odl.helpers import (molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
+from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
                           molisa_odl_state_label, molisa_odl_version_state_label)
 
 __all__ = [
@@ -19,6 +19,7 @@ __all__ = [
     "molisa_odl_state_label",
     "molisa_odl_version_state_label",
     "molisa_odl_colour",
+    "molisa_odl_chart",
     "molisa_odl_percent",
     "molisa_odl_home",
 ]

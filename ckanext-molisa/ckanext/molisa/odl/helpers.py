@@ -25,6 +25,14 @@ def molisa_odl_colour(state: str) -> str:
     return labels.COLOURS.get(state, "#6c757d")
 
 
+def molisa_odl_chart(counts: dict[str, int]) -> dict[str, list]:
+    """The chart's series: a label, a count and a colour per state."""
+    from .deadlines import STATES
+    return {"labels": [labels.state_label(s) for s in STATES],
+            "counts": [counts.get(s, 0) for s in STATES],
+            "colours": [labels.COLOURS[s] for s in STATES]}
+
+
 def molisa_odl_percent(rate: Optional[float]) -> str:
     """A rate as a percentage in the user's language ("—" when none is due)."""
     if rate is None:
