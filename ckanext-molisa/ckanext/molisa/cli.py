@@ -109,4 +109,17 @@ def odl_sweep(ctx, every: int, today):
         time.sleep(every)
 
 
+@molisa.command("load-demo-odl")
+def load_demo_odl():
+    """The demo Open Data List (after load-demo): two approved versions with
+    entries on time, late, overdue and planned. Does nothing if a list exists."""
+    from .demo import odl
+    counts = odl.load(site_context())
+    if counts["skipped"]:
+        click.echo("demo Open Data List already there")
+    else:
+        click.secho(f"demo Open Data List: {counts['versions']} versions, "
+                    f"{counts['entries']} entries, {counts['linked']} linked", fg="green")
+
+
 __all__ = ["molisa"]
