@@ -1,15 +1,12 @@
-"""The Open Data List's entries as a table: CSV (UTF-8 with a byte-order
-mark, so that spreadsheet programs read Vietnamese correctly) and XLSX
-(openpyxl)."""
+"""The Open Data List's entries as a table, written as CSV and XLSX by the
+kernel's ``spreadsheets`` (formulas kept as text)."""
 from __future__ import annotations
 
-import csv
-import io
 from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa import codelists
+from ckanext.molisa import codelists, spreadsheets
 
 from . import labels
 
@@ -40,32 +37,9 @@ def rows(entries: list[dict[str, Any]]) -> tuple[list[str], list[list[Any]]]:
     return [header for _, header in cols], table
 
 
-def _safe(value: Any) -> Any:
-    """A cell a spreadsheet will not run as a formula."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@"):
-        return "'" + value
-    return value
-
-
 def to_csv(entries: list[dict[str, Any]]) -> bytes:
-    header, table = rows(entries)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(header)
-    for row in table:
-        writer.writerow([_safe(v) for v in row])
-    return out.getvalue().encode("utf-8-sig")
+    return spreadsheets.to_csv(*rows(entries))
 
 
 def to_xlsx(entries: list[dict[str, Any]]) -> bytes:
-    from openpyxl import Workbook
-    header, table = rows(entries)
-    book = Workbook()
-    sheet = book.active
-    sheet.title = tk._("Open Data List")[:31]
-    sheet.append(header)
-    for row in table:
-        sheet.append([_safe(v) for v in row])
-    out = io.BytesIO()
-    book.save(out)
-    return out.getvalue()
+    return spreadsheets.to_xlsx(*rows(entries), sheet_title=tk._("Open Data List"))
