@@ -2,6 +2,8 @@
 against the real PostgreSQL and Solr."""
 from __future__ import annotations
 
+import datetime
+
 import pytest
 
 import ckan.plugins.toolkit as tk
@@ -9,6 +11,7 @@ import ckan.tests.helpers as helpers
 from ckan import model
 
 from ckanext.molisa.model.odl import Entry, Version
+from ckanext.molisa.odl.deadlines import add_months
 from ckanext.molisa.testing.factories import act, dataset_data
 
 from .conftest import TODAY, days, entry
@@ -28,8 +31,8 @@ def test_each_entry_gets_its_state_from_the_linked_dataset(world, odl):
     # published today, before its first due date: next due a year after that date
     on_time = by_state["on_time"]
     assert on_time["status"]["published"] == TODAY.isoformat()
-    assert on_time["status"]["due"] == TODAY.replace(year=TODAY.year + 1).isoformat() \
-        or on_time["status"]["due"].startswith(str(TODAY.year + 1))
+    first_due = TODAY + datetime.timedelta(days=5)
+    assert on_time["status"]["due"] == add_months(first_due, 12).isoformat()
     assert on_time["dataset"]["name"] == world.datasets["open"]["name"]
     late = by_state["late"]
     assert late["status"]["published"] == days(-40) and late["unit"]["name"] == "cuc-viec-lam"
