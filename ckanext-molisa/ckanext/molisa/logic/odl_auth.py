@@ -20,7 +20,13 @@ from ckanext.molisa.model.odl import DRAFT, Entry, Version
 
 
 def _user(context) -> Optional[model.User]:
-    return context.get("auth_user_obj") or model.User.get(context.get("user") or "")
+    """The calling user; None for a visitor (whose ``auth_user_obj`` is
+    flask-login's anonymous user, not a ``model.User``)."""
+    user = context.get("auth_user_obj")
+    if isinstance(user, model.User):
+        return user
+    name = context.get("user")
+    return model.User.get(name) if isinstance(name, str) and name else None
 
 
 def is_manager(context) -> bool:

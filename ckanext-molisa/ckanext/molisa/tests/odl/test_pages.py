@@ -144,3 +144,14 @@ def test_the_chart_is_drawn_in_the_browser(web_server, page, world, odl):
     labels = page.evaluate("() => Chart.getChart(document.querySelector("
                            "'.molisa-odl-chart canvas')).data.labels")
     assert labels == ["Theo kế hoạch", "Công bố đúng hạn", "Công bố muộn", "Quá hạn"]
+
+
+@pytest.mark.req("R14.1")
+def test_the_actions_answer_a_visitor_over_http(app, world, odl):
+    """A visitor's context holds flask-login's anonymous user, not a User."""
+    versions = app.get("/api/3/action/molisa_odl_version_list").json["result"]
+    assert [v["number"] for v in versions] == [1]
+    summary = app.get("/api/3/action/molisa_odl_status_summary").json["result"]
+    assert summary["entries"] == 4
+    draft = act(world.sysadmin, "molisa_odl_version_create")
+    app.get(f"/api/3/action/molisa_odl_version_show?id={draft['id']}", status=403)
