@@ -57,6 +57,8 @@ step "Loading the demo catalogue (first run: a minute or two)"
 "$CKAN" -c "$ini" molisa load-demo 2>&1 | grep -v " INFO \| DEBUG "
 step "Demo data requests and grants"
 "$CKAN" -c "$ini" molisa-sharing load-demo 2>&1 | grep -v " INFO \| DEBUG "
+step "Demo Open Data List (approved, with entries on time, late and overdue)"
+"$CKAN" -c "$ini" molisa load-demo-odl 2>&1 | grep -v " INFO \| DEBUG "
 
 # --- sector databases: the sample database, registered as harvest sources -------
 "$ROOT/scripts/sector_sample_db.sh"
@@ -103,6 +105,13 @@ else
     step "Starting the sharing sweep (grants expire, overdue requests flagged; every 10 min)"
     nohup "$CKAN" -c "$ini" molisa-sharing sweep --every 600 > "$LOGS/sharing-sweep.log" 2>&1 &
     echo $! > "$RUN/sharing-sweep.pid"
+fi
+if pid_alive "$RUN/odl-sweep.pid"; then
+    info "Open Data List sweep already running"
+else
+    step "Starting the Open Data List sweep (due entries mailed, overdue ones escalated; hourly)"
+    nohup "$CKAN" -c "$ini" molisa odl-sweep --every 3600 > "$LOGS/odl-sweep.log" 2>&1 &
+    echo $! > "$RUN/odl-sweep.pid"
 fi
 # one gather consumer, MOLISA_HARVEST_FETCH_CONSUMERS fetch consumers (default 2)
 fetchers="${MOLISA_HARVEST_FETCH_CONSUMERS:-2}"

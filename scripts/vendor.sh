@@ -1,17 +1,18 @@
 #!/usr/bin/env bash
 # Re-fetches the JavaScript libraries vendored into the extensions' assets
 # (not run by the build: the files are committed). Today: Chart.js for
-# ckanext-molisa-audit's statistics and operations-centre pages.
+# the kernel (ckanext-molisa), used by the audit's statistics and
+# operations-centre pages and the Open Data List's pages.
 #   scripts/vendor.sh
 # To upgrade: set CHARTJS_VERSION and CHARTJS_INTEGRITY (from
 # `npm view chart.js@<version> dist.integrity`), run this script, then change
-# the path in ckanext-molisa-audit/ckanext/molisa_audit/assets/webassets.yaml
+# the path in ckanext-molisa/ckanext/molisa/assets/webassets.yaml
 # and delete the old vendor/chart.js-<old version>/ folder.
 source "$(dirname "$0")/common.sh"
 
 CHARTJS_VERSION="4.5.1"
 CHARTJS_INTEGRITY="sha512-GIjfiT9dbmHRiYi6Nl2yFCq7kkwdkp1W/lp2J99rX0yo9tgJGn3lKQATztIjb5tVtevcBtIdICNWqlq5+E8/Pw=="
-AUDIT_VENDOR="$ROOT/ckanext-molisa-audit/ckanext/molisa_audit/assets/vendor"
+VENDOR="$ROOT/ckanext-molisa/ckanext/molisa/assets/vendor"
 
 command -v npm >/dev/null || { echo "npm is needed to fetch Chart.js" >&2; exit 1; }
 
@@ -27,7 +28,7 @@ if [ "$actual" != "$CHARTJS_INTEGRITY" ]; then
     exit 1
 fi
 tar -xzf "$tarball" -C "$work" package/dist/chart.umd.min.js package/LICENSE.md
-dest="$AUDIT_VENDOR/chart.js-$CHARTJS_VERSION"
+dest="$VENDOR/chart.js-$CHARTJS_VERSION"
 mkdir -p "$dest"
 # Copied unchanged, so that they can be compared with the published package.
 cp "$work/package/dist/chart.umd.min.js" "$work/package/LICENSE.md" "$dest/"

@@ -13,6 +13,8 @@
 #                      as molisa_audit_shipper, every batch signed and anchored
 #   sharing-sweep      `ckan molisa-sharing sweep --every 600`: grants expire,
 #                      overdue requests and usage reports are flagged by mail
+#   odl-sweep          `ckan molisa odl-sweep --every 3600`: Open Data List entries
+#                      falling due mailed to units, overdue ones to the IT Centre
 #   anything else      run as a command with the rendered config, e.g.
 #                      `docker compose run --rm ckan-web ckan search-index rebuild`
 #
@@ -339,6 +341,9 @@ case "$role" in
     sharing-sweep)
         render_config; wait_for_services
         exec ckan molisa-sharing sweep --every "${SHARING_SWEEP_INTERVAL:-600}" ;;
+    odl-sweep)
+        render_config; wait_for_services
+        exec ckan molisa odl-sweep --every "${ODL_SWEEP_INTERVAL:-3600}" ;;
     *)
         render_config
         exec "$@" ;;

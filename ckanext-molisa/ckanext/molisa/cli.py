@@ -80,4 +80,46 @@ def ensure_sysadmin(name, email, password_file):
         click.echo(f"sysadmin {name} exists")
 
 
+@molisa.command("odl-sweep")
+@click.option("--every", type=int, default=0,
+              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
+@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+@click.pass_context
+def odl_sweep(ctx, every: int, today):
+    """Open Data List: mail the units whose entries fall due soon, escalate
+    overdue entries to the IT Centre (each once per due date)."""
+    import logging
+    import time
+    log = logging.getLogger(__name__)
+    data = {"today": today} if today else {}
+    while True:
+        try:
+            # a request context: mail in the portal's language, absolute links
+            with ctx.meta["flask_app"].test_request_context():
+                counts = tk.get_action("molisa_odl_sweep")(site_context(ignore_auth=True), data)
+            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+        except tk.ValidationError as exc:
+            raise click.BadParameter(str(exc.error_dict))
+        except Exception:  # keep the loop alive; the next round retries
+            if not every:
+                raise
+            log.exception("open data list sweep failed")
+        if not every:
+            return
+        time.sleep(every)
+
+
+@molisa.command("load-demo-odl")
+def load_demo_odl():
+    """The demo Open Data List (after load-demo): two approved versions with
+    entries on time, late, overdue and planned. Does nothing if a list exists."""
+    from .demo import odl
+    counts = odl.load(site_context())
+    if counts["skipped"]:
+        click.echo("demo Open Data List already there")
+    else:
+        click.secho(f"demo Open Data List: {counts['versions']} versions, "
+                    f"{counts['entries']} entries, {counts['linked']} linked", fg="green")
+
+
 __all__ = ["molisa"]

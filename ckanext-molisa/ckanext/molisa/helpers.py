@@ -6,6 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from . import codelists
+from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
+                          molisa_odl_state_label, molisa_odl_version_state_label)
 
 __all__ = [
     "molisa_codelist_choices",
@@ -14,6 +16,12 @@ __all__ = [
     "humanize_entity_type",
     "dataset_display_name",
     "get_translated",
+    "molisa_odl_state_label",
+    "molisa_odl_version_state_label",
+    "molisa_odl_colour",
+    "molisa_odl_chart",
+    "molisa_odl_percent",
+    "molisa_odl_home",
 ]
 
 

@@ -12,9 +12,6 @@ from flask import Blueprint, redirect, request
 
 molisa = Blueprint("molisa", __name__)
 
-__all__ = ["molisa"]
-
-
 def former_dataset_address(rest: str = ""):
     target = request.script_root + "/dataset/" + rest
     if request.query_string:
@@ -26,3 +23,7 @@ molisa.add_url_rule("/molisa_dataset/", view_func=former_dataset_address,
                     endpoint="former_dataset_address")
 molisa.add_url_rule("/molisa_dataset/<path:rest>", view_func=former_dataset_address,
                     endpoint="former_dataset_page")
+
+from ckanext.molisa.odl.views import molisa_odl  # noqa: E402  the Open Data List's pages
+
+__all__ = ["molisa", "molisa_odl"]

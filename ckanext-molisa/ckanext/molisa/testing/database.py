@@ -20,8 +20,10 @@ from ckan.common import config
 MIGRATED_PLUGINS = ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing",
                     "molisa_identity")
 
+#: tables with foreign keys between them, emptied in one statement
 SHARING_TABLES = ("molisa_sharing_usage_report", "molisa_sharing_grant",
-                  "molisa_sharing_request", "molisa_sharing_inbound")
+                  "molisa_sharing_request", "molisa_sharing_inbound",
+                  "molisa_odl_notice", "molisa_odl_entry", "molisa_odl_version")
 
 
 def reset(reset_db, migrate_db_for) -> None:
