@@ -161,7 +161,12 @@ def action_calls(name: str, fn, world: World, per_kind: int | None = None) -> li
 
 def probe_values(world: World) -> list[str]:
     mark = world.marker
-    values = [m for m in world.tags]
+    # each marker as a phrase: Solr splits a marker into several words
+    # (letters and digits apart) and, with CKAN's minimum-should-match, a bare
+    # query for one marker also finds documents that share only the markers'
+    # common prefix (a public harvested dataset), whose references then look
+    # like a leak; the phrase finds the marker itself and nothing else
+    values = [f'"{m}"' for m in world.tags]
     values += [f"res_url:*{mark}*", f"urls:*{mark}*", f"text:*{mark}*",
                f"res_extras_download_url:*{mark}*", f"res_extras_access_url:*{mark}*",
                f"res_extras_mirror_link:*{mark}*"]
