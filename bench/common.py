@@ -18,6 +18,8 @@ PG_PORT = int(os.environ.get("MOLISA_PG_PORT", 15432))
 SOLR_PORT = int(os.environ.get("MOLISA_SOLR_PORT", 18983))
 REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
 SMTP_PORT = int(os.environ.get("MOLISA_SMTP_PORT", 10025))
+#: as scripts/common.sh derives it
+KEYCLOAK_PORT = int(os.environ.get("MOLISA_KEYCLOAK_PORT", SOLR_PORT - 903))
 #: the benchmarks' web servers listen on this plus 101, 102, 111, ... (5101...
 #: with the default MOLISA_WEB_PORT of 5000), so that two installations'
 #: benchmarks on one machine do not collide
@@ -97,9 +99,17 @@ def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str 
         MOLISA_AUDIT_PUBLIC_KEY_FILE=AUDIT_SIGNING_KEY + ".pub",
         MOLISA_AUDIT_ANCHOR_DIR=os.path.join(LOCAL, f"bench-audit-anchors-{db_flavour or flavour}"),
         MOLISA_AUDIT_IT_CENTRE_EMAIL="",
+        # the identity plugin's e-ID provider: the Keycloak that `make run` starts
+        MOLISA_OIDC_ISSUER=f"http://127.0.0.1:{KEYCLOAK_PORT}/realms/vneid",
+        MOLISA_OIDC_CLIENT_ID="molisa-portal",
     )
-    subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
-                   + [f"{k}={v}" for k, v in values.items()], check=True)
+    # the values go through the environment, not the command line: passwords
+    # in argv are visible to every user in the process table, and a failure
+    # (CalledProcessError) would print them with the command
+    done = subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini],
+                          env={**os.environ, **values})
+    if done.returncode:
+        sys.exit(f"bench: could not write {ini} (write_config's message is above)")
     if plugins is not None or extra:
         with open(ini, encoding="utf-8") as f:
             text = f.read()
