@@ -2,9 +2,9 @@
 resource (or of a dataset as a whole), never overwritten: the history of a
 resource's link, openness, ... is the sequence of its rows by ``checked_at``.
 
-``kind`` names the check (``link``, ``openness``), ``outcome`` its verdict
+``kind`` names the check (``link``, ``openness``, ``table``), ``outcome`` its verdict
 (``ok``, ``broken``, ``refused``, ...), ``score`` a number on the check's
-own scale (link: 1 or 0, openness: 0 to 5 stars), ``details`` what was
+own scale (link: 1 or 0, openness: 0 to 5 stars, table: the share of rows without error), ``details`` what was
 measured (status, content type, size, error, ...).
 """
 from __future__ import annotations
@@ -20,8 +20,8 @@ import ckan.plugins.toolkit as tk
 from ckan import model
 from ckan.model.types import make_uuid
 
-LINK, OPENNESS = "link", "openness"
-KINDS = (LINK, OPENNESS)
+LINK, OPENNESS, TABLE = "link", "openness", "table"
+KINDS = (LINK, OPENNESS, TABLE)
 
 
 def now() -> datetime.datetime:

@@ -21,7 +21,7 @@ from ckan import model
 from ckanext.molisa.contexts import site_context
 from ckanext.molisa.model import quality as qmodel
 
-from . import fetch, links, openness
+from . import fetch, links, openness, tables
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +61,12 @@ def record(pkg: dict[str, Any], resource: dict[str, Any],
         rows.append(qmodel.Result(package_id=pkg["id"], resource_id=resource["id"],
                                   kind=qmodel.OPENNESS, outcome=str(stars), score=float(stars),
                                   details=sdetails, checked_at=now))
+        if sdetails["sniffed"] in ("csv", "xlsx"):
+            toutcome, tscore, tdetails = tables.validate(fetched, sdetails["sniffed"],
+                                                         resource.get("columns"))
+            rows.append(qmodel.Result(package_id=pkg["id"], resource_id=resource["id"],
+                                      kind=qmodel.TABLE, outcome=toutcome, score=tscore,
+                                      details=tdetails, checked_at=now))
     model.Session.add_all(rows)
     model.repo.commit()
     if outcome == links.BROKEN and links.newly_broken_twice(resource["id"]):

@@ -28,12 +28,13 @@ JSONLD_LINKED = json.dumps({"@context": {"sameAs": "http://www.w3.org/2002/07/ow
 JSON = json.dumps([{"tinh": "ha-noi", "so_nguoi": 120}]).encode()
 
 
-def xlsx() -> bytes:
+def xlsx(rows=(("ha-noi", 2024, 120),)) -> bytes:
     import openpyxl
     book = openpyxl.Workbook()
     sheet = book.active
     sheet.append(["tinh", "nam", "so_nguoi"])
-    sheet.append(["ha-noi", 2024, 120])
+    for row in rows:
+        sheet.append(list(row))
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -114,14 +115,16 @@ def quality_unit(clean_db, clean_index):
 
 @pytest.fixture
 def make_dataset(quality_unit):
-    """A dataset of the unit with resources at the given URLs."""
+    """A dataset of the unit with resources at the given URLs (or resource
+    dicts)."""
     counter = iter(range(1000))
 
     def make(*urls, **overrides):
         n = next(counter)
         data = meritorious_dataset(quality_unit.unit["id"], name=f"chat-luong-{n}",
                                    **overrides)
-        data["resources"] = [{"name": f"Tệp {i}", "url": url, "format": "CSV"}
+        data["resources"] = [dict({"name": f"Tệp {i}", "format": "CSV"},
+                                  **(url if isinstance(url, dict) else {"url": url}))
                              for i, url in enumerate(urls)]
         return helpers.call_action("package_create",
                                    context={"user": quality_unit.sysadmin["name"]}, **data)
