@@ -2,9 +2,11 @@
 resource (or of a dataset as a whole), never overwritten: the history of a
 resource's link, openness, ... is the sequence of its rows by ``checked_at``.
 
-``kind`` names the check (``link``, ``openness``, ``table``), ``outcome`` its verdict
+``kind`` names the check (``link``, ``openness``, ``table`` of a resource; ``metadata``,
+``freshness`` of a dataset), ``outcome`` its verdict
 (``ok``, ``broken``, ``refused``, ...), ``score`` a number on the check's
-own scale (link: 1 or 0, openness: 0 to 5 stars, table: the share of rows without error), ``details`` what was
+own scale (link: 1 or 0, openness: 0 to 5 stars, table: the share of rows without error, metadata: MQA points out of 405,
+freshness: 1 or 0), ``details`` what was
 measured (status, content type, size, error, ...).
 """
 from __future__ import annotations
@@ -21,7 +23,9 @@ from ckan import model
 from ckan.model.types import make_uuid
 
 LINK, OPENNESS, TABLE = "link", "openness", "table"
-KINDS = (LINK, OPENNESS, TABLE)
+#: the dataset's own checks (``resource_id`` empty)
+METADATA, FRESHNESS = "metadata", "freshness"
+KINDS = (LINK, OPENNESS, TABLE, METADATA, FRESHNESS)
 
 
 def now() -> datetime.datetime:
@@ -66,3 +70,14 @@ def of_package(package_id: str) -> list[Result]:
     """Every result of the dataset and its resources, newest first."""
     return (model.Session.query(Result).filter(Result.package_id == package_id)
             .order_by(Result.checked_at.desc(), Result.id).all())
+
+
+def dataset_history(package_id: str, kind: str, limit: Optional[int] = None) -> list[Result]:
+    """The dataset's own results of one check, newest first."""
+    q = (model.Session.query(Result)
+         .filter(Result.package_id == package_id, Result.resource_id.is_(None),
+                 Result.kind == kind)
+         .order_by(Result.checked_at.desc(), Result.id))
+    if limit:
+        q = q.limit(limit)
+    return q.all()
