@@ -19,3 +19,30 @@ def molisa_quality_bool(value: Any, context) -> bool:
 @validator_args
 def molisa_quality_sweep(ignore_missing):
     return {"sync": [ignore_missing, molisa_quality_bool]}
+
+
+def molisa_quality_id(value: Any, context) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 200:
+        raise tk.Invalid(tk._("Must be an identifier"))
+    return value.strip()
+
+
+def molisa_quality_days(value: Any, context) -> int:
+    try:
+        days = int(value)
+    except (TypeError, ValueError):
+        raise tk.Invalid(tk._("Must be a whole number of days from 1 to 366"))
+    if isinstance(value, bool) or not 1 <= days <= 366:
+        raise tk.Invalid(tk._("Must be a whole number of days from 1 to 366"))
+    return days
+
+
+@validator_args
+def molisa_quality_show(not_empty):
+    return {"id": [not_empty, molisa_quality_id]}
+
+
+@validator_args
+def molisa_quality_list(not_empty, ignore_missing):
+    return {"owner_org": [not_empty, molisa_quality_id],
+            "days": [ignore_missing, molisa_quality_days]}

@@ -81,3 +81,36 @@ def dataset_history(package_id: str, kind: str, limit: Optional[int] = None) -> 
     if limit:
         q = q.limit(limit)
     return q.all()
+
+
+def latest_of_packages(package_ids: list[str]) -> list[Result]:
+    """The latest result of each (dataset or resource, check) of these
+    datasets."""
+    if not package_ids:
+        return []
+    ranked = (model.Session.query(
+        Result.id, sa.func.row_number().over(
+            partition_by=(Result.package_id, Result.resource_id, Result.kind),
+            order_by=(Result.checked_at.desc(), Result.id)).label("n"))
+        .filter(Result.package_id.in_(package_ids)).subquery())
+    return (model.Session.query(Result).join(ranked, ranked.c.id == Result.id)
+            .filter(ranked.c.n == 1).all())
+
+
+def daily_trend(package_ids: list[str], since: datetime.datetime) -> list[dict[str, Any]]:
+    """Per day since ``since``: the mean metadata points, the share of link
+    checks that were ok and the mean openness stars of these datasets."""
+    if not package_ids:
+        return []
+    day = sa.func.date(sa.func.timezone("UTC", Result.checked_at)).label("day")
+    rows = (model.Session.query(day, Result.kind, sa.func.avg(Result.score), sa.func.count())
+            .filter(Result.package_id.in_(package_ids), Result.checked_at >= since,
+                    Result.kind.in_((METADATA, LINK, OPENNESS)), Result.score.isnot(None))
+            .group_by(day, Result.kind).order_by(day).all())
+    days: dict[str, dict[str, Any]] = {}
+    for d, kind, avg, count in rows:
+        entry = days.setdefault(d.isoformat(), {"day": d.isoformat(), "metadata": None,
+                                                "links_ok": None, "openness": None})
+        key = {METADATA: "metadata", LINK: "links_ok", OPENNESS: "openness"}[kind]
+        entry[key] = round(float(avg), 3)
+    return list(days.values())

@@ -103,14 +103,18 @@ def files():
 
 @pytest.fixture
 def quality_unit(clean_db, clean_index):
-    """A unit whose admin has an e-mail address, a sysadmin and an outsider."""
+    """A unit whose admin has an e-mail address, a member, a sysadmin and an
+    outsider."""
     sysadmin = factories.SysadminWithToken(email="admin@molisa.example.vn")
     admin = factories.UserWithToken(name="quality-admin", email=UNIT_ADMIN)
+    member = factories.UserWithToken(name="quality-member")
     outsider = factories.UserWithToken(name="quality-outsider", email="x@example.vn")
     unit = factories.Organization(name="cuc-viec-lam", title="Cục Việc làm",
-                                  unit_type="department",
-                                  users=[{"name": admin["name"], "capacity": "admin"}])
-    return SimpleNamespace(sysadmin=sysadmin, admin=admin, outsider=outsider, unit=unit)
+                                  title_en="Department of Employment", unit_type="department",
+                                  users=[{"name": admin["name"], "capacity": "admin"},
+                                         {"name": member["name"], "capacity": "member"}])
+    return SimpleNamespace(sysadmin=sysadmin, admin=admin, member=member, outsider=outsider,
+                           unit=unit)
 
 
 @pytest.fixture
