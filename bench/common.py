@@ -18,6 +18,7 @@ PG_PORT = int(os.environ.get("MOLISA_PG_PORT", 15432))
 SOLR_PORT = int(os.environ.get("MOLISA_SOLR_PORT", 18983))
 REDIS_PORT = int(os.environ.get("MOLISA_REDIS_PORT", 16379))
 SMTP_PORT = int(os.environ.get("MOLISA_SMTP_PORT", 10025))
+KEYCLOAK_PORT = int(os.environ.get("MOLISA_KEYCLOAK_PORT", SOLR_PORT - 903))
 #: the benchmarks' web servers listen on this plus 101, 102, 111, ... (5101...
 #: with the default MOLISA_WEB_PORT of 5000), so that two installations'
 #: benchmarks on one machine do not collide
@@ -97,6 +98,9 @@ def write_ini(flavour: str, port: int, plugins: str | None = None, *, name: str 
         MOLISA_AUDIT_PUBLIC_KEY_FILE=AUDIT_SIGNING_KEY + ".pub",
         MOLISA_AUDIT_ANCHOR_DIR=os.path.join(LOCAL, f"bench-audit-anchors-{db_flavour or flavour}"),
         MOLISA_AUDIT_IT_CENTRE_EMAIL="",
+        # the identity plugin's provider, as make run configures it (not reached by the benches)
+        MOLISA_OIDC_ISSUER=f"http://127.0.0.1:{KEYCLOAK_PORT}/realms/vneid",
+        MOLISA_OIDC_CLIENT_ID="molisa-portal",
     )
     subprocess.run([sys.executable, os.path.join(ROOT, "scripts", "write_config.py"), ini]
                    + [f"{k}={v}" for k, v in values.items()], check=True)

@@ -7,24 +7,14 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan.logic.schema import validator_args
 
-
-def molisa_quality_bool(value: Any, context) -> bool:
-    if isinstance(value, bool):
-        return value
-    if isinstance(value, str) and value.lower() in ("true", "false", "1", "0", "yes", "no"):
-        return value.lower() in ("true", "1", "yes")
-    raise tk.Invalid(tk._("Must be true or false"))
+# the Open Data List's: the same rules, the same messages
+from ckanext.molisa.logic.odl_schema import _bool as molisa_quality_bool
+from ckanext.molisa.logic.odl_schema import molisa_odl_id as molisa_quality_id
 
 
 @validator_args
 def molisa_quality_sweep(ignore_missing):
     return {"sync": [ignore_missing, molisa_quality_bool]}
-
-
-def molisa_quality_id(value: Any, context) -> str:
-    if not isinstance(value, str) or not value.strip() or len(value) > 200:
-        raise tk.Invalid(tk._("Must be an identifier"))
-    return value.strip()
 
 
 def molisa_quality_days(value: Any, context) -> int:

@@ -33,7 +33,8 @@ def test_a_change_enqueues_a_job_that_a_worker_runs(files, make_dataset, quality
     resources = helpers.call_action("package_show", id=pkg["id"])["resources"]
     for resource in resources:
         assert [r.outcome for r in qmodel.history(resource["id"], qmodel.LINK)][0] == "ok"
-    assert {r.kind for r in qmodel.of_package(pkg["id"])} == {"link", "openness"}
+    assert {r.kind for r in qmodel.of_package(pkg["id"])} == {"link", "openness", "table",
+                                                              "metadata", "freshness"}
     assert files.site.hits["/data.csv"] >= 1 and files.site.hits["/report.pdf"] >= 1
 
 
