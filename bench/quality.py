@@ -8,9 +8,9 @@ it takes, and the portal's request latency during the run against idle.
 One database (molisa_bench_quality, Solr core ckan_bench_molisa under its own
 site id) holds --datasets datasets of --per-dataset resources each (built
 once through package_create, in-process, and reused), linked to an
-in-process HTTP server on loopback (``http.server``, threads): 90% CSV files
-of 200 rows with a declared structure (one in ten with a type error), 5% PDF,
-5% answering 404. The sweep is the real command, ``ckan molisa quality-sweep
+in-process HTTP server on loopback (``http.server``, threads): per dataset 7
+CSV files of 200 rows with a declared structure, 1 CSV with a type error,
+1 PDF and 1 link answering 404. The sweep is the real command, ``ckan molisa quality-sweep
 --sync``, in its own process (``parallel_fetches`` = --parallel, loopback
 allowed); its wall time and peak memory (ru_maxrss of the child) are
 measured.
