@@ -1,7 +1,7 @@
 # The MOLISA data portal. The two commands:
 #   make run    bring up the whole portal with demo data at http://127.0.0.1:5000
 #   make test   run the test suite against real PostgreSQL, Solr and Redis
-.PHONY: run test requirements stop status install services bench bench-audit bench-sharing bench-harvest i18n clean
+.PHONY: run test requirements stop status install services bench bench-audit bench-sharing bench-harvest bench-quality i18n clean
 
 run:
 	@bash scripts/run.sh
@@ -37,6 +37,9 @@ bench-sharing:
 
 bench-harvest:
 	@bash scripts/bench.sh harvest
+
+bench-quality:
+	@bash scripts/bench.sh quality
 
 i18n:
 	@bash scripts/i18n.sh

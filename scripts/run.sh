@@ -113,6 +113,13 @@ else
     nohup "$CKAN" -c "$ini" molisa odl-sweep --every 3600 > "$LOGS/odl-sweep.log" 2>&1 &
     echo $! > "$RUN/odl-sweep.pid"
 fi
+if pid_alive "$RUN/quality-sweep.pid"; then
+    info "quality sweep already running"
+else
+    step "Starting the quality sweep (links and openness of every resource, as background jobs; daily, first round now)"
+    nohup "$CKAN" -c "$ini" molisa quality-sweep --every 86400 > "$LOGS/quality-sweep.log" 2>&1 &
+    echo $! > "$RUN/quality-sweep.pid"
+fi
 # one gather consumer, MOLISA_HARVEST_FETCH_CONSUMERS fetch consumers (default 2)
 fetchers="${MOLISA_HARVEST_FETCH_CONSUMERS:-2}"
 for name in gather $(seq -f "fetch-%g" 1 "$fetchers"); do

@@ -23,6 +23,10 @@ access and download URLs, languages); a dataset's coverage (the country) and
 its distributions' licence are EU IRIs; the catalogue has a description, a
 publisher and its languages as IRIs (``mapping/catalogue.json``).
 
+The quality checks' latest results go out as DQV: the dataset's metadata
+score and each distribution's five-star openness
+(``dqv:hasQualityMeasurement``, ``_quality_measurements``).
+
 A dataset's data is withheld from users without access by
 ckanext-molisa-sharing before any profile sees the dataset (its restricted
 resources carry only what identifies and describes them, marked
@@ -39,8 +43,8 @@ from __future__ import annotations
 import re
 from typing import Any, Optional
 
-from rdflib import Literal, Namespace, URIRef
-from rdflib.namespace import DCTERMS, FOAF, RDF, RDFS
+from rdflib import BNode, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, PROV, RDF, RDFS, XSD
 
 import ckan.plugins.toolkit as tk
 
@@ -49,9 +53,13 @@ from ckanext.dcat.profiles.base import DCAT, VCARD
 from ckanext.dcat.utils import resource_uri
 
 from ckanext.molisa import codelists
+from ckanext.molisa.model import quality as quality_results
 from ckanext.molisa_harvest import mapping
 
 MOLISA = Namespace("https://data.molisa.gov.vn/ns/dcat#")
+DQV = Namespace("http://www.w3.org/ns/dqv#")
+#: the metrics of the quality checks that go out as DQV measurements
+METRICS = {"metadata": MOLISA.metadataQualityScore, "openness": MOLISA.fiveStarOpenness}
 EU_ACCESS_RIGHT = "http://publications.europa.eu/resource/authority/access-right/"
 #: an IANA media type as CKAN stores a resource's ``mimetype``
 _MEDIA_TYPE = re.compile(r"[a-z]+/[a-z0-9][a-z0-9!#$&^_.+-]*")
@@ -185,6 +193,41 @@ class _MolisaFields:
                     g.add((url, RDF.type, RDFS.Resource))
 
         self._typed_values(dataset_ref, dataset_dict)
+        self._quality_measurements(dataset_ref, dataset_dict)
+
+    def _quality_measurements(self, dataset_ref, dataset_dict: dict) -> None:
+        """The latest quality results as DQV (W3C Data Quality Vocabulary):
+        the dataset's metadata score (EU MQA points of 405) and each shown
+        distribution's five-star openness, as ``dqv:hasQualityMeasurement``
+        of a ``dqv:QualityMeasurement`` with ``dqv:isMeasurementOf`` (the
+        metric) and ``dqv:value``. Only distributions the reader is shown
+        (``dataset_dict``'s resources) get theirs."""
+        if not dataset_dict.get("id"):
+            return
+        g = self.g
+        shown = {r.get("id"): r for r in dataset_dict.get("resources") or []}
+        for result in quality_results.latest_of_packages([dataset_dict["id"]]):
+            if result.score is None:
+                continue
+            if result.resource_id is None and result.kind == quality_results.METADATA:
+                subject, metric = dataset_ref, METRICS["metadata"]
+                value = Literal(float(result.score), datatype=XSD.double)
+            elif result.resource_id in shown and result.kind == quality_results.OPENNESS:
+                subject = URIRef(resource_uri(dict(shown[result.resource_id],
+                                                   package_id=dataset_dict["id"])))
+                metric = METRICS["openness"]
+                value = Literal(int(result.score), datatype=XSD.integer)
+            else:
+                continue
+            measurement = BNode()
+            g.add((subject, DQV.hasQualityMeasurement, measurement))
+            g.add((measurement, RDF.type, DQV.QualityMeasurement))
+            g.add((measurement, DQV.isMeasurementOf, metric))
+            g.add((measurement, DQV.computedOn, subject))
+            g.add((measurement, DQV.value, value))
+            g.add((measurement, PROV.generatedAtTime,
+                   Literal(result.checked_at.isoformat(), datatype=XSD.dateTime)))
+            g.add((metric, RDF.type, DQV.Metric))
 
     def _restricted_distribution(self, dataset_dict: dict, distribution: URIRef) -> None:
         """A distribution whose data the reader may not get: its access URL is

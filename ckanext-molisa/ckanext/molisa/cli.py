@@ -80,6 +80,30 @@ def ensure_sysadmin(name, email, password_file):
         click.echo(f"sysadmin {name} exists")
 
 
+def _sweep(ctx, action: str, data: dict, every: int, what: str) -> None:
+    """Call the sweep ``action`` as the site user once, or every ``every``
+    seconds (a failed round is logged and the next one retries), printing
+    its counts."""
+    import logging
+    import time
+    log = logging.getLogger(__name__)
+    while True:
+        try:
+            # a request context: mail in the portal's language, absolute links
+            with ctx.meta["flask_app"].test_request_context():
+                counts = tk.get_action(action)(site_context(ignore_auth=True), data)
+            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+        except tk.ValidationError as exc:
+            raise click.BadParameter(str(exc.error_dict))
+        except Exception:  # keep the loop alive; the next round retries
+            if not every:
+                raise
+            log.exception("%s failed", what)
+        if not every:
+            return
+        time.sleep(every)
+
+
 @molisa.command("odl-sweep")
 @click.option("--every", type=int, default=0,
               help="Repeat every N seconds (0: run once). make run starts it with 3600.")
@@ -88,25 +112,20 @@ def ensure_sysadmin(name, email, password_file):
 def odl_sweep(ctx, every: int, today):
     """Open Data List: mail the units whose entries fall due soon, escalate
     overdue entries to the IT Centre (each once per due date)."""
-    import logging
-    import time
-    log = logging.getLogger(__name__)
-    data = {"today": today} if today else {}
-    while True:
-        try:
-            # a request context: mail in the portal's language, absolute links
-            with ctx.meta["flask_app"].test_request_context():
-                counts = tk.get_action("molisa_odl_sweep")(site_context(ignore_auth=True), data)
-            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
-        except tk.ValidationError as exc:
-            raise click.BadParameter(str(exc.error_dict))
-        except Exception:  # keep the loop alive; the next round retries
-            if not every:
-                raise
-            log.exception("open data list sweep failed")
-        if not every:
-            return
-        time.sleep(every)
+    _sweep(ctx, "molisa_odl_sweep", {"today": today} if today else {}, every,
+           "open data list sweep")
+
+
+@molisa.command("quality-sweep")
+@click.option("--every", type=int, default=0,
+              help="Repeat every N seconds (0: run once). make run starts it with 86400.")
+@click.option("--sync", is_flag=True,
+              help="Run the checks in this process instead of enqueuing background jobs.")
+@click.pass_context
+def quality_sweep(ctx, every: int, sync: bool):
+    """Quality checks of every active dataset and its resources: enqueued as
+    background jobs, or here with --sync."""
+    _sweep(ctx, "molisa_quality_sweep", {"sync": sync}, every, "quality sweep")
 
 
 @molisa.command("load-demo-odl")

@@ -8,6 +8,9 @@ import ckan.plugins.toolkit as tk
 from . import codelists
 from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
                           molisa_odl_state_label, molisa_odl_version_state_label)
+from .quality.helpers import (molisa_quality_badge_class, molisa_quality_badges,  # noqa: F401
+                              molisa_quality_chart, molisa_quality_dimension_label,
+                              molisa_quality_kind_label, molisa_quality_label)
 
 __all__ = [
     "molisa_codelist_choices",
@@ -22,6 +25,12 @@ __all__ = [
     "molisa_odl_chart",
     "molisa_odl_percent",
     "molisa_odl_home",
+    "molisa_quality_badges",
+    "molisa_quality_badge_class",
+    "molisa_quality_chart",
+    "molisa_quality_dimension_label",
+    "molisa_quality_kind_label",
+    "molisa_quality_label",
 ]
 
 

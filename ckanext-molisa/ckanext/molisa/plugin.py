@@ -10,6 +10,7 @@ from . import contexts, facets, indexing, input_guard, visibility
 from .logic import guards
 from .logic.action import get_actions
 from .logic.auth import get_auth_functions
+from .quality import jobs as quality_jobs
 
 
 @tk.blanket.actions(get_actions)
@@ -24,6 +25,7 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.ITranslation)
     p.implements(p.IFacets, inherit=True)
     p.implements(p.IPackageController, inherit=True)
+    p.implements(p.IResourceController, inherit=True)
     p.implements(p.IMiddleware, inherit=True)
 
     # IConfigurer
@@ -49,6 +51,12 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
     def before_dataset_index(self, pkg_dict):
         return indexing.molisa_index_fields(pkg_dict)
 
+    def after_dataset_create(self, context, pkg_dict):
+        quality_jobs.on_change(pkg_dict.get("id"))
+
+    def after_dataset_update(self, context, pkg_dict):
+        quality_jobs.on_change(pkg_dict.get("id"))
+
     def after_dataset_show(self, context, pkg_dict):
         visibility.visible_dataset(context, pkg_dict)
 
@@ -58,3 +66,10 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
             if isinstance(result, dict):
                 visibility.visible_search_result(context, result)
         return facets.label_facets(search_results)
+
+    # IResourceController: a changed resource has its dataset checked again
+    def after_resource_create(self, context, resource):
+        quality_jobs.on_change(resource.get("package_id"))
+
+    def after_resource_update(self, context, resource):
+        quality_jobs.on_change(resource.get("package_id"))

@@ -25,5 +25,6 @@ molisa.add_url_rule("/molisa_dataset/<path:rest>", view_func=former_dataset_addr
                     endpoint="former_dataset_page")
 
 from ckanext.molisa.odl.views import molisa_odl  # noqa: E402  the Open Data List's pages
+from ckanext.molisa.quality.views import molisa_quality  # noqa: E402  the units' quality pages
 
-__all__ = ["molisa", "molisa_odl"]
+__all__ = ["molisa", "molisa_odl", "molisa_quality"]

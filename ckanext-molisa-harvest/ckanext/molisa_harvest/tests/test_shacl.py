@@ -117,7 +117,21 @@ def _build_catalogue() -> dict[str, dict]:
                         name="Bảng số liệu", format="CSV",
                         url="https://secret.example.vn/tro-giup.csv")
     made[restricted["name"]] = restricted
-    return {name: helpers.call_action("package_show", id=name) for name in made}
+    shown = {name: helpers.call_action("package_show", id=name) for name in made}
+    _check_quality(shown)
+    return shown
+
+
+def _check_quality(datasets: dict[str, dict]) -> None:
+    """The quality checks' results that go out as DQV: every dataset's
+    metadata score and the uploaded file's openness (read from the file
+    store: the linked resources' hosts are not reached from the tests)."""
+    from ckanext.molisa.quality import fetch, runner
+    for pkg in datasets.values():
+        for resource in pkg["resources"]:
+            if resource.get("url_type") == "upload":
+                runner.record(pkg, resource, fetch.fetch_upload(resource))
+        runner.record_dataset(pkg)
 
 
 def _graph(app, path: str, fmt: str = "turtle") -> rdflib.Graph:
@@ -145,6 +159,28 @@ def test_the_catalogue_and_every_dataset_document_conform_to_dcat_ap_3(catalogue
             resp = app.get(f"/dataset/{name}.{ext}")
             assert resp.status_code == 200, (name, ext)
             assert_conforms(resp.get_data(as_text=True), fmt, where=f"/dataset/{name}.{ext}")
+
+
+@pytest.mark.req("R9.2", "R14.1")
+def test_quality_measurements_go_out_as_dqv(catalogue, app):
+    dqv = rdflib.Namespace("http://www.w3.org/ns/dqv#")
+    g = _graph(app, "/dataset/bo-du-lieu-mo-0.ttl")
+    [dataset] = list(g.subjects(RDF.type, DCAT.Dataset))
+    [measurement] = list(g.objects(dataset, dqv.hasQualityMeasurement))
+    assert (measurement, RDF.type, dqv.QualityMeasurement) in g
+    assert g.value(measurement, dqv.isMeasurementOf) == profiles.METRICS["metadata"]
+    points = g.value(measurement, dqv.value)
+    assert points.datatype == XSD.double and 0 < points.toPython() <= 405
+    [upload] = [r for r in catalogue["bo-du-lieu-mo-0"]["resources"] if r["url_type"] == "upload"]
+    [distribution] = [d for d in g.objects(dataset, DCAT.distribution)
+                      if any(g.objects(d, dqv.hasQualityMeasurement))]
+    assert upload["id"] in str(distribution)
+    stars = g.value(g.value(distribution, dqv.hasQualityMeasurement), dqv.value)
+    assert stars == rdflib.Literal(3, datatype=XSD.integer)          # an uploaded CSV
+    assert (profiles.METRICS["openness"], RDF.type, dqv.Metric) in g
+    # the catalogue carries them too: each dataset's score and the upload's stars
+    catalog = _graph(app, "/catalog.ttl")
+    assert len(list(catalog.objects(None, dqv.hasQualityMeasurement))) == len(catalogue) + 1
 
 
 @pytest.mark.req("R9.3")

@@ -1,0 +1,75 @@
+"""The checks run as CKAN background jobs on the real Redis: enqueued once
+a dataset or resource change is committed, run by a real RQ worker; the
+sweep enqueues every dataset or runs the checks itself."""
+from __future__ import annotations
+
+import pytest
+
+import ckan.tests.helpers as helpers
+from ckan.lib import jobs as ckan_jobs
+
+from ckanext.molisa.model import quality as qmodel
+from ckanext.molisa.quality import jobs
+from ckanext.molisa.testing.factories import act
+
+pytestmark = [pytest.mark.ckan_config("ckanext.molisa.quality.allowed_networks", "127.0.0.0/8"),
+              pytest.mark.usefixtures("clean_queues")]
+
+
+def queued_package_ids() -> list[list[str]]:
+    return [job.args[0] for job in ckan_jobs.get_queue().jobs
+            if job.func_name.endswith("quality.jobs.check_job")]
+
+
+@pytest.mark.req("R6.2")
+def test_a_change_enqueues_a_job_that_a_worker_runs(files, make_dataset, quality_unit):
+    pkg = make_dataset(files.url("/data.csv"))
+    assert queued_package_ids() == [[pkg["id"]]]
+    helpers.call_action("resource_create", context={"user": quality_unit.sysadmin["name"]},
+                        package_id=pkg["id"], name="Báo cáo", url=files.url("/report.pdf"))
+    assert queued_package_ids() == [[pkg["id"]], [pkg["id"]]]
+    ckan_jobs.Worker([ckan_jobs.DEFAULT_QUEUE_NAME]).work(burst=True)
+    assert queued_package_ids() == []
+    resources = helpers.call_action("package_show", id=pkg["id"])["resources"]
+    for resource in resources:
+        assert [r.outcome for r in qmodel.history(resource["id"], qmodel.LINK)][0] == "ok"
+    assert {r.kind for r in qmodel.of_package(pkg["id"])} == {"link", "openness", "table",
+                                                              "metadata", "freshness"}
+    assert files.site.hits["/data.csv"] >= 1 and files.site.hits["/report.pdf"] >= 1
+
+
+@pytest.mark.ckan_config("ckanext.molisa.quality.check_on_change", "false")
+def test_nothing_is_enqueued_when_checks_on_change_are_off(files, make_dataset):
+    make_dataset(files.url("/data.csv"))
+    assert queued_package_ids() == []
+
+
+def test_a_change_rolled_back_enqueues_nothing(quality_unit):
+    from ckan import model
+    model.Session.query(model.Package).count()     # inside a transaction, as a hook is
+    jobs.on_change(quality_unit.unit["id"])        # as a hook does, then the change fails
+    model.Session.rollback()
+    model.repo.commit()                            # a later commit of something else
+    assert queued_package_ids() == []
+
+
+@pytest.mark.req("R6.2")
+@pytest.mark.ckan_config("ckanext.molisa.quality.check_on_change", "false")
+def test_the_sweep_enqueues_or_runs_every_dataset(files, make_dataset, quality_unit):
+    first = make_dataset(files.url("/data.csv"))
+    second = make_dataset(files.url("/error"))
+    assert act(quality_unit.sysadmin, "molisa_quality_sweep") == {"datasets": 2, "jobs": 1}
+    assert sorted(queued_package_ids()[0]) == sorted([first["id"], second["id"]])
+    counts = act(quality_unit.sysadmin, "molisa_quality_sweep", sync=True)
+    assert counts["datasets"] == 2 and counts["resources"] == 2
+    assert counts["link:ok"] == 1 and counts["link:broken"] == 1
+
+
+def test_only_sysadmins_run_the_sweep(quality_unit):
+    import ckan.plugins.toolkit as tk
+    for who in (quality_unit.admin, quality_unit.outsider, None):
+        with pytest.raises(tk.NotAuthorized):
+            act(who, "molisa_quality_sweep")
+    with pytest.raises(tk.ValidationError) as err:
+        act(quality_unit.sysadmin, "molisa_quality_sweep", sync="perhaps")
+    assert "sync" in err.value.error_dict
