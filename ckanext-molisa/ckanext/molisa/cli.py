@@ -109,6 +109,36 @@ def odl_sweep(ctx, every: int, today):
         time.sleep(every)
 
 
+@molisa.command("report-sweep")
+@click.option("--every", type=int, default=0,
+              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
+@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+@click.pass_context
+def report_sweep(ctx, every: int, today):
+    """Reports of problems: remind the units of acknowledgements and
+    resolutions falling due, escalate overdue reports to the IT Centre (each
+    once per report, step and due date)."""
+    import logging
+    import time
+    log = logging.getLogger(__name__)
+    data = {"today": today} if today else {}
+    while True:
+        try:
+            with ctx.meta["flask_app"].test_request_context():
+                counts = tk.get_action("molisa_report_sweep")(site_context(ignore_auth=True),
+                                                              data)
+            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
+        except tk.ValidationError as exc:
+            raise click.BadParameter(str(exc.error_dict))
+        except Exception:  # keep the loop alive; the next round retries
+            if not every:
+                raise
+            log.exception("report sweep failed")
+        if not every:
+            return
+        time.sleep(every)
+
+
 @molisa.command("load-demo-odl")
 def load_demo_odl():
     """The demo Open Data List (after load-demo): two approved versions with

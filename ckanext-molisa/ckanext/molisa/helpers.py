@@ -8,6 +8,10 @@ import ckan.plugins.toolkit as tk
 from . import codelists
 from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
                           molisa_odl_state_label, molisa_odl_version_state_label)
+from .reports.helpers import (molisa_report_hours, molisa_report_resolution_label,  # noqa: F401
+                              molisa_report_role_label, molisa_report_state_label,
+                              molisa_report_type_choices, molisa_report_type_label,
+                              molisa_report_unit_title)
 
 __all__ = [
     "molisa_codelist_choices",
@@ -22,6 +26,13 @@ __all__ = [
     "molisa_odl_chart",
     "molisa_odl_percent",
     "molisa_odl_home",
+    "molisa_report_type_label",
+    "molisa_report_state_label",
+    "molisa_report_resolution_label",
+    "molisa_report_role_label",
+    "molisa_report_type_choices",
+    "molisa_report_unit_title",
+    "molisa_report_hours",
 ]
 
 

@@ -6,7 +6,7 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa import codelists
-from ckanext.molisa.logic import chained, guards, odl_action
+from ckanext.molisa.logic import chained, guards, odl_action, report_action
 from ckanext.molisa.logic import schema as molisa_schema
 
 
@@ -117,6 +117,7 @@ def get_actions() -> dict[str, Any]:
         "molisa_demo_load": molisa_demo_load,
     }
     actions.update(odl_action.get_actions())
+    actions.update(report_action.get_actions())
     actions.update(chained.actions())
     actions.update(guards.actions())
     return actions

@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa.logic import guards, odl_auth
+from ckanext.molisa.logic import guards, odl_auth, report_auth
 
 
 @tk.auth_allow_anonymous_access
@@ -36,5 +36,6 @@ def get_auth_functions() -> dict[str, Any]:
         "molisa_demo_load": molisa_demo_load,
     }
     functions.update(odl_auth.get_auth_functions())
+    functions.update(report_auth.get_auth_functions())
     functions.update(guards.auth_functions())
     return functions
