@@ -80,14 +80,9 @@ def ensure_sysadmin(name, email, password_file):
         click.echo(f"sysadmin {name} exists")
 
 
-@molisa.command("odl-sweep")
-@click.option("--every", type=int, default=0,
-              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
-@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
-@click.pass_context
-def odl_sweep(ctx, every: int, today):
-    """Open Data List: mail the units whose entries fall due soon, escalate
-    overdue entries to the IT Centre (each once per due date)."""
+def _sweep(ctx, action: str, every: int, today, what: str) -> None:
+    """Run the sweep ``action`` once, or every ``every`` seconds (a failed
+    round is logged and the next one retries)."""
     import logging
     import time
     log = logging.getLogger(__name__)
@@ -96,47 +91,43 @@ def odl_sweep(ctx, every: int, today):
         try:
             # a request context: mail in the portal's language, absolute links
             with ctx.meta["flask_app"].test_request_context():
-                counts = tk.get_action("molisa_odl_sweep")(site_context(ignore_auth=True), data)
+                counts = tk.get_action(action)(site_context(ignore_auth=True), data)
             click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
         except tk.ValidationError as exc:
             raise click.BadParameter(str(exc.error_dict))
         except Exception:  # keep the loop alive; the next round retries
             if not every:
                 raise
-            log.exception("open data list sweep failed")
+            log.exception("%s failed", what)
         if not every:
             return
         time.sleep(every)
 
 
+_EVERY = click.option("--every", type=int, default=0,
+                      help="Repeat every N seconds (0: run once). make run starts it with 3600.")
+_TODAY = click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+
+
+@molisa.command("odl-sweep")
+@_EVERY
+@_TODAY
+@click.pass_context
+def odl_sweep(ctx, every: int, today):
+    """Open Data List: mail the units whose entries fall due soon, escalate
+    overdue entries to the IT Centre (each once per due date)."""
+    _sweep(ctx, "molisa_odl_sweep", every, today, "open data list sweep")
+
+
 @molisa.command("report-sweep")
-@click.option("--every", type=int, default=0,
-              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
-@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+@_EVERY
+@_TODAY
 @click.pass_context
 def report_sweep(ctx, every: int, today):
     """Reports of problems: remind the units of acknowledgements and
     resolutions falling due, escalate overdue reports to the IT Centre (each
     once per report, step and due date)."""
-    import logging
-    import time
-    log = logging.getLogger(__name__)
-    data = {"today": today} if today else {}
-    while True:
-        try:
-            with ctx.meta["flask_app"].test_request_context():
-                counts = tk.get_action("molisa_report_sweep")(site_context(ignore_auth=True),
-                                                              data)
-            click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
-        except tk.ValidationError as exc:
-            raise click.BadParameter(str(exc.error_dict))
-        except Exception:  # keep the loop alive; the next round retries
-            if not every:
-                raise
-            log.exception("report sweep failed")
-        if not every:
-            return
-        time.sleep(every)
+    _sweep(ctx, "molisa_report_sweep", every, today, "report sweep")
 
 
 @molisa.command("load-demo-odl")

@@ -8,7 +8,7 @@ import ckan.plugins.toolkit as tk
 from . import codelists
 from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, molisa_odl_percent,  # noqa: F401
                           molisa_odl_state_label, molisa_odl_version_state_label)
-from .reports.helpers import (molisa_report_hours, molisa_report_resolution_label,  # noqa: F401
+from .reports.helpers import (molisa_report_attachment_limits, molisa_report_hours, molisa_report_resolution_label,  # noqa: F401
                               molisa_report_role_label, molisa_report_state_label,
                               molisa_report_type_choices, molisa_report_type_label,
                               molisa_report_unit_title)
@@ -33,6 +33,7 @@ __all__ = [
     "molisa_report_type_choices",
     "molisa_report_unit_title",
     "molisa_report_hours",
+    "molisa_report_attachment_limits",
 ]
 
 

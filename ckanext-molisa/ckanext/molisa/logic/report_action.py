@@ -17,7 +17,7 @@ from ckanext.molisa.model import report_queries as queries
 from ckanext.molisa.model.report import (ACKNOWLEDGED, BROKEN_LINK, CLOSED, DATA_ERROR, FIXED,
                                          NEW, NOT_AN_ERROR, PERSONAL_DATA, PRIVATE_TYPES,
                                          RESOLVED, Hidden, Message, Report, now)
-from ckanext.molisa.reports import deadlines, mail, throttle
+from ckanext.molisa.reports import attachments, deadlines, mail, throttle
 
 
 def today() -> datetime.date:
@@ -122,10 +122,16 @@ def molisa_report_create(context, data_dict):
     :type email: string
     :param name: the reporter's name (optional)
     :type name: string
+    :param attachments: files showing the problem (up to 5; several as
+        ``attachments``, ``attachments_2``, ...; size and type limited)
+    :type attachments: uploaded files
     :rtype: dictionary (the report)
     """
     tk.check_access("molisa_report_create", context, data_dict)
-    data = _validate(data_dict, schema.molisa_report_create(), context)
+    files = attachments.uploads_in(data_dict or {})
+    data = _validate(attachments.without_uploads(data_dict or {}),
+                     schema.molisa_report_create(), context)
+    prepared = attachments.check(files)
     user = user_of(context)
     if user is None and not data.get("email"):
         raise tk.ValidationError({"email": [tk._(
@@ -148,6 +154,7 @@ def molisa_report_create(context, data_dict):
                     ack_due=ack_due, resolve_due=resolve_due)
     model.Session.add(report)
     model.Session.flush()
+    report.attachments = attachments.store(report.id, prepared)
     hidden = None
     if (report.type == PERSONAL_DATA and resource is not None
             and tk.asbool(tk.config.get("ckanext.molisa.report.hide_on_personal_data"))

@@ -8,15 +8,15 @@ then ``acknowledged`` until it is ``closed``. Due dates are working days
 """
 from __future__ import annotations
 
-import datetime
-from typing import Any, Optional
 
 import sqlalchemy as sa
+from sqlalchemy.dialects.postgresql import JSONB
 from sqlalchemy.orm import Mapped
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.model.types import make_uuid
+
+from .base import Row, now  # noqa: F401  (the actions stamp with now)
 
 NEW, ACKNOWLEDGED, CLOSED = "new", "acknowledged", "closed"
 STATES = (NEW, ACKNOWLEDGED, CLOSED)
@@ -32,30 +32,8 @@ FIXED, NOT_AN_ERROR, RESOLVED = "fixed", "not_an_error", "resolved"
 RESOLUTIONS = (FIXED, NOT_AN_ERROR, RESOLVED)
 
 
-def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def _iso(value: Any) -> Any:
-    """Dates as ISO text; times in UTC (as CKAN's activities are)."""
-    if isinstance(value, datetime.datetime) and value.tzinfo is not None:
-        return value.astimezone(datetime.timezone.utc).isoformat()
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
-
-
-class _Row:
-    __table__: sa.Table
-
-    def as_dict(self) -> dict[str, Any]:
-        return {c.name: _iso(getattr(self, c.name)) for c in self.__table__.columns}
-
-    @classmethod
-    def get(cls, id_: Optional[str]):
-        if not id_ or not isinstance(id_, str) or len(id_) > 100:
-            return None
-        return model.Session.get(cls, id_)
+class _Row(Row):
+    utc_times = True
 
 
 class MolisaReport(tk.BaseModel, _Row):
@@ -82,6 +60,7 @@ class MolisaReport(tk.BaseModel, _Row):
     resolution = sa.Column(sa.Text)
     activity_id = sa.Column(sa.Text)
     close_reason = sa.Column(sa.Text)
+    attachments = sa.Column(JSONB, nullable=False, default=list)
 
 
 class MolisaReportMessage(tk.BaseModel, _Row):

@@ -46,3 +46,9 @@ def molisa_report_hours(value: Optional[float]) -> str:
     if value < 48:
         return tk._("{n} hours").format(n=f"{value:g}")
     return tk._("{n} days").format(n=f"{value / 24:.1f}")
+
+
+def molisa_report_attachment_limits() -> dict[str, Any]:
+    return {"mb": int(tk.config.get("ckanext.molisa.report.attachment_max_mb")),
+            "formats": ", ".join(tk.aslist(
+                tk.config.get("ckanext.molisa.report.attachment_formats")))}

@@ -57,9 +57,10 @@ def new(contact: bool = False):
             data["package_id"] = subject["pkg"]["id"]
         if subject["res"]:
             data["resource_id"] = subject["res"]["id"]
+        files = [f for f in request.files.getlist("attachments") if f and f.filename]
         try:
-            report = tk.get_action("molisa_report_create")(contexts.request_context(),
-                                                           dict(data))
+            report = tk.get_action("molisa_report_create")(
+                contexts.request_context(), dict(data, attachments=files) if files else dict(data))
         except tk.ValidationError as exc:
             errors = exc.error_dict
         else:
@@ -101,6 +102,20 @@ def read(id: str):
         "report": report, "can_handle": can_handle,
         "activities": _activities(report) if can_handle else [],
         "errors": {}})
+
+
+def attachment(id: str, attachment_id: str):
+    """A report's file, for those who may read the report (and nobody else:
+    the report is asked for first)."""
+    from flask import send_file
+
+    from . import attachments
+    report = _call("molisa_report_show", {"id": id})
+    for item in report.get("attachments") or []:
+        if item.get("id") == attachment_id:
+            return send_file(attachments.path_of(report["id"], item), as_attachment=True,
+                             download_name=item["name"], mimetype=item["mimetype"])
+    return tk.abort(404, tk._("No such file."))
 
 
 def _post(id: str, action: str, fields: tuple[str, ...], success: str):
@@ -194,6 +209,8 @@ molisa_report.add_url_rule("/report/", view_func=index, endpoint="index")
 molisa_report.add_url_rule("/report/mine", view_func=mine, endpoint="mine")
 molisa_report.add_url_rule("/report/stats", view_func=stats, endpoint="stats")
 molisa_report.add_url_rule("/report/<id>", view_func=read, endpoint="read")
+molisa_report.add_url_rule("/report/<id>/attachment/<attachment_id>", view_func=attachment,
+                           endpoint="attachment")
 for _name, _view in (("reply", reply), ("acknowledge", acknowledge), ("close", close),
                      ("hide", hide), ("restore", restore)):
     molisa_report.add_url_rule(f"/report/<id>/{_name}", view_func=_view, endpoint=_name,

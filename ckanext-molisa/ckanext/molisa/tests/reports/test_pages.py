@@ -60,3 +60,38 @@ def test_the_public_statistics(app, world):
     assert "Báo lỗi và sự cố: thống kê" in page and "Cục Bảo trợ xã hội" in page
     assert "Lộ số CCCD" not in page
     assert "Reports of problems: statistics" in _html(app, "/en/report/stats")
+
+
+@pytest.mark.req("R21.1d", "R4.3")
+def test_attachments_are_limited_and_served_only_to_those_who_read_the_report(app, world):
+    import io
+
+    import ckan.plugins.toolkit as tk
+    from werkzeug.datastructures import FileStorage
+
+    from ckanext.molisa.testing.factories import pdf_upload
+
+    report = act(world.user, "molisa_report_create", type="data_error",
+                 package_id=world.datasets["open"]["id"], description="Xem tệp đính kèm",
+                 attachments=pdf_upload("anh-chup.pdf"))
+    [attached] = report["attachments"]
+    assert attached["name"] == "anh-chup.pdf" and attached["size"] > 0
+    url = f"/report/{report['id']}/attachment/{attached['id']}"
+    headers = {"Authorization": world.user["token"]}
+    body = app.get(url, headers=headers, status=200).get_data()
+    assert body.startswith(b"%PDF")
+    app.get(url, headers={"Authorization": world.unit_admin["token"]}, status=200)
+    for outsider in (world.grantee, world.other_admin):
+        app.get(url, headers={"Authorization": outsider["token"]}, status=403)
+    app.get(url, status=403)
+    app.get(f"/report/{report['id']}/attachment/khong-co", headers=headers, status=404)
+    # another type, or a file too large, is refused per file
+    with pytest.raises(tk.ValidationError) as err:
+        act(world.user, "molisa_report_create", type="support", description="x",
+            attachments=FileStorage(io.BytesIO(b"MZ..."), filename="virus.exe"))
+    assert "virus.exe" in err.value.error_dict["attachments"][0]
+    with pytest.raises(tk.ValidationError) as err:
+        act(world.user, "molisa_report_create", type="support", description="x",
+            attachments=FileStorage(io.BytesIO(b"x" * (5 * 1024 * 1024 + 1)),
+                                    filename="lon.pdf"))
+    assert "5 MB" in err.value.error_dict["attachments"][0]

@@ -7,6 +7,7 @@ Create Date: 2026-12-03 06:50:00
 """
 import sqlalchemy as sa
 from alembic import op
+from sqlalchemy.dialects import postgresql
 
 revision = "d7f1b9a24c60"
 down_revision = "c3e5a1d0b742"
@@ -40,6 +41,7 @@ def upgrade():
         sa.Column("resolution", sa.Text),
         sa.Column("activity_id", sa.Text),
         sa.Column("close_reason", sa.Text),
+        sa.Column("attachments", postgresql.JSONB, nullable=False, server_default="[]"),
         sa.CheckConstraint("state IN ('new', 'acknowledged', 'closed')",
                            name="molisa_report_state"),
         sa.CheckConstraint("type IN ('data_error', 'broken_link', 'outage', 'personal_data', "
