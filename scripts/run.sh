@@ -120,6 +120,13 @@ else
     nohup "$CKAN" -c "$ini" molisa quality-sweep --every 86400 > "$LOGS/quality-sweep.log" 2>&1 &
     echo $! > "$RUN/quality-sweep.pid"
 fi
+if pid_alive "$RUN/report-sweep.pid"; then
+    info "report sweep already running"
+else
+    step "Starting the report sweep (reports falling due reminded, overdue ones escalated; hourly)"
+    nohup "$CKAN" -c "$ini" molisa report-sweep --every 3600 > "$LOGS/report-sweep.log" 2>&1 &
+    echo $! > "$RUN/report-sweep.pid"
+fi
 # one gather consumer, MOLISA_HARVEST_FETCH_CONSUMERS fetch consumers (default 2)
 fetchers="${MOLISA_HARVEST_FETCH_CONSUMERS:-2}"
 for name in gather $(seq -f "fetch-%g" 1 "$fetchers"); do

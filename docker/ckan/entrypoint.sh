@@ -15,6 +15,8 @@
 #                      overdue requests and usage reports are flagged by mail
 #   odl-sweep          `ckan molisa odl-sweep --every 3600`: Open Data List entries
 #                      falling due mailed to units, overdue ones to the IT Centre
+#   report-sweep       `ckan molisa report-sweep --every 3600`: reports of problems
+#                      falling due reminded, overdue ones escalated to the IT Centre
 #   anything else      run as a command with the rendered config, e.g.
 #                      `docker compose run --rm ckan-web ckan search-index rebuild`
 #
@@ -344,6 +346,9 @@ case "$role" in
     odl-sweep)
         render_config; wait_for_services
         exec ckan molisa odl-sweep --every "${ODL_SWEEP_INTERVAL:-3600}" ;;
+    report-sweep)
+        render_config; wait_for_services
+        exec ckan molisa report-sweep --every "${REPORT_SWEEP_INTERVAL:-3600}" ;;
     *)
         render_config
         exec "$@" ;;

@@ -119,6 +119,12 @@ def _outcome(response) -> tuple[str | None, str | None]:
         if isinstance(error, dict):
             error_class = str(error.get("__type") or error_class)
             message = error.get("message")
+            if isinstance(message, list):
+                # an action's own parameter called "message" refused: its
+                # errors are a list, as for every field
+                message = "message: " + "; ".join(map(str, message))
+            elif message is not None and not isinstance(message, str):
+                message = str(message)
             if not message:
                 fields = [k for k in error if not k.startswith("__")]
                 message = ("fields: " + ", ".join(sorted(fields))) if fields else None

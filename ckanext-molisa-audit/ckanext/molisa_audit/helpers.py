@@ -39,6 +39,7 @@ def molisa_audit_channel_label(channel: str | None) -> str:
         "sharing": tk._("Data sharing"),
         "auth": tk._("Log-in and API tokens"),
         "audit": tk._("The audit log itself"),
+        "report": tk._("Reports of problems"),
     }
     return labels.get(channel or "", channel or "")
 

@@ -104,16 +104,32 @@ def _sweep(ctx, action: str, data: dict, every: int, what: str) -> None:
         time.sleep(every)
 
 
+_EVERY = click.option("--every", type=int, default=0,
+                      help="Repeat every N seconds (0: run once). make run starts it with 3600.")
+_TODAY = click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+
+
 @molisa.command("odl-sweep")
-@click.option("--every", type=int, default=0,
-              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
-@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+@_EVERY
+@_TODAY
 @click.pass_context
 def odl_sweep(ctx, every: int, today):
     """Open Data List: mail the units whose entries fall due soon, escalate
     overdue entries to the IT Centre (each once per due date)."""
     _sweep(ctx, "molisa_odl_sweep", {"today": today} if today else {}, every,
            "open data list sweep")
+
+
+@molisa.command("report-sweep")
+@_EVERY
+@_TODAY
+@click.pass_context
+def report_sweep(ctx, every: int, today):
+    """Reports of problems: remind the units of acknowledgements and
+    resolutions falling due, escalate overdue reports to the IT Centre (each
+    once per report, step and due date)."""
+    _sweep(ctx, "molisa_report_sweep", {"today": today} if today else {}, every,
+           "report sweep")
 
 
 @molisa.command("quality-sweep")

@@ -11,6 +11,10 @@ from .odl.helpers import (molisa_odl_chart, molisa_odl_colour, molisa_odl_home, 
 from .quality.helpers import (molisa_quality_badge_class, molisa_quality_badges,  # noqa: F401
                               molisa_quality_chart, molisa_quality_dimension_label,
                               molisa_quality_kind_label, molisa_quality_label)
+from .reports.helpers import (molisa_report_attachment_limits, molisa_report_hours, molisa_report_resolution_label,  # noqa: F401
+                              molisa_report_role_label, molisa_report_state_label,
+                              molisa_report_type_choices, molisa_report_type_label,
+                              molisa_report_unit_title)
 
 __all__ = [
     "molisa_codelist_choices",
@@ -31,6 +35,14 @@ __all__ = [
     "molisa_quality_dimension_label",
     "molisa_quality_kind_label",
     "molisa_quality_label",
+    "molisa_report_type_label",
+    "molisa_report_state_label",
+    "molisa_report_resolution_label",
+    "molisa_report_role_label",
+    "molisa_report_type_choices",
+    "molisa_report_unit_title",
+    "molisa_report_hours",
+    "molisa_report_attachment_limits",
 ]
 
 

@@ -24,7 +24,11 @@ from .interfaces import IMolisaVisibility
 
 
 def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> dict:
-    """``pkg_dict`` reduced, in place, to what the context's user may see."""
+    """``pkg_dict`` reduced, in place, to what the context's user may see:
+    resources hidden pending review of a report first (``reports.hiding``),
+    then the plugins' rules."""
+    from .reports import hiding
+    hiding.visible_dataset(context, pkg_dict)
     for rule in p.PluginImplementations(IMolisaVisibility):
         rule.molisa_visible_dataset(context, pkg_dict, snapshot)
     return pkg_dict

@@ -10,15 +10,15 @@ through amendments.
 """
 from __future__ import annotations
 
-import datetime
-from typing import Any, Optional
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped
 
 import ckan.plugins.toolkit as tk
-from ckan import model
 from ckan.model.types import make_uuid
+
+from .base import Row as _Row
+from .base import now  # noqa: F401  (the Open Data List's actions stamp with it)
 
 DRAFT, IN_FORCE, SUPERSEDED = "draft", "in_force", "superseded"
 
@@ -26,29 +26,6 @@ DRAFT, IN_FORCE, SUPERSEDED = "draft", "in_force", "superseded"
 ENTRY_FIELDS = ("owner_org", "title", "title_en", "description", "description_en", "sector",
                 "coverage", "legal_basis", "update_frequency", "first_due")
 VERSION_FIELDS = ("decision_number", "decision_date", "approver", "note")
-
-
-def now() -> datetime.datetime:
-    return datetime.datetime.now(datetime.timezone.utc)
-
-
-def _iso(value: Any) -> Any:
-    if isinstance(value, (datetime.datetime, datetime.date)):
-        return value.isoformat()
-    return value
-
-
-class _Row:
-    __table__: sa.Table
-
-    def as_dict(self) -> dict[str, Any]:
-        return {c.name: _iso(getattr(self, c.name)) for c in self.__table__.columns}
-
-    @classmethod
-    def get(cls, id_: Optional[str]):
-        if not id_ or not isinstance(id_, str):
-            return None
-        return model.Session.get(cls, id_)
 
 
 class MolisaOdlVersion(tk.BaseModel, _Row):
