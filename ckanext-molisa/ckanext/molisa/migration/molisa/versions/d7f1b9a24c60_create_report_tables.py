@@ -2,7 +2,7 @@
 sweep's notices and the resources hidden pending review.
 
 Revision ID: d7f1b9a24c60
-Revises: c3e5a1d0b742
+Revises: e7b2d4f91a36
 Create Date: 2026-12-03 06:50:00
 """
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ from alembic import op
 from sqlalchemy.dialects import postgresql
 
 revision = "d7f1b9a24c60"
-down_revision = "c3e5a1d0b742"
+down_revision = "e7b2d4f91a36"
 branch_labels = None
 depends_on = None
 
