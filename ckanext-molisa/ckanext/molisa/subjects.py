@@ -47,3 +47,18 @@ def key_fingerprint() -> str:
     """A value that changes with the key and reveals nothing of it: a harvest
     re-imports the indexed datasets when the key changes."""
     return hmac.new(_key(), b"molisa-subject-key-fingerprint", hashlib.sha256).hexdigest()[:16]
+
+
+def subject_of(user_id: str | None) -> str | None:
+    """The keyed hash of the verified personal identification number of an
+    account (:class:`ckanext.molisa.interfaces.IMolisaSubjects`), or None."""
+    if not user_id:
+        return None
+    from ckan import plugins
+
+    from .interfaces import IMolisaSubjects
+    for plugin in plugins.PluginImplementations(IMolisaSubjects):
+        digest = plugin.molisa_subject_hash(user_id)
+        if digest:
+            return digest
+    return None
