@@ -22,11 +22,9 @@ RECORDS = "test-hoc-vien-gdnn"   # record-level, default_shared, indexed on so_c
 
 
 @pytest.fixture
-def harvested(units, sector_db):
-    result = sector_sources.ensure_source("test-sector-db", sector_db.url, sector_db.config(),
-                                          title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
-    sector_sources.run_source(result["id"])
-    sector_db.source_id = result["id"]
+def harvested(source, sector_db):
+    sector_sources.run_source(source)
+    sector_db.source_id = source
     return sector_db
 
 

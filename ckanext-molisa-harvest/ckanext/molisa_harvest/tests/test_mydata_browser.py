@@ -16,7 +16,7 @@ pytestmark = [pytest.mark.usefixtures("with_plugins")]
 
 @pytest.mark.req("R17.2", "R18.5")
 def test_a_citizen_logs_in_with_the_eid_and_sees_exactly_their_rows(
-        identity_server, page, units, sector_db):
+        identity_server, page, source, sector_db):
     pid = kc.PEOPLE["citizen1"]["pid"]
     other = kc.PEOPLE["citizen2"]["pid"]
     # two enrolments of citizen1 and one of citizen2 in the sector data
@@ -27,9 +27,7 @@ def test_a_citizen_logs_in_with_the_eid_and_sees_exactly_their_rows(
             " ngay_sinh, gioi_tinh, ma_tinh, :trade, trinh_do, nam_tuyen_sinh, trang_thai,"
             " now() FROM {schema}.hoc_vien_gdnn WHERE id = 1", id=row_id, pid=number,
             trade=trade)
-    source = sector_sources.ensure_source("test-sector-db", sector_db.url, sector_db.config(),
-                                          title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
-    sector_sources.run_source(source["id"])
+    sector_sources.run_source(source)
 
     base = identity_server.url
     page.goto(base + "/user/login")

@@ -21,13 +21,6 @@ RECORDS = "test-hoc-vien-gdnn"          # indexed on so_cccd (fixtures/sector_so
 OPEN_NCC = "test-nguoi-co-cong-theo-tinh"
 
 
-@pytest.fixture
-def source(units, sector_db):
-    result = sector_sources.ensure_source("test-sector-db", sector_db.url, sector_db.config(),
-                                          title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
-    return result["id"]
-
-
 def _resource(name):
     pkg = helpers.call_action("package_show", context={"ignore_auth": True}, id=name)
     return pkg["resources"][0]
