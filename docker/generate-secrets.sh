@@ -25,7 +25,7 @@ random() {
 for name in postgres_password ckan_db_password datastore_ro_password \
             ckan_secret_key ckan_jwt_secret ckan_sysadmin_password \
             audit_admin_password audit_shipper_password \
-            identity_pid_key identity_totp_key oidc_client_secret; do
+            identity_pid_key identity_totp_key subject_key oidc_client_secret; do
     file="$dir/$name"
     if [ -s "$file" ]; then
         echo "kept      secrets/$name"

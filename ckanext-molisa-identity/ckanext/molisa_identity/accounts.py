@@ -14,6 +14,7 @@ from sqlalchemy import func
 import ckan.plugins.toolkit as tk
 from ckan import model
 
+from ckanext.molisa import subjects
 from ckanext.molisa.contexts import site_context
 
 from . import crypto, events
@@ -54,15 +55,31 @@ def user_for_claims(claims: dict) -> tuple[model.User, bool]:
         if user is None:
             raise ValueError("the linked account no longer exists")
         link.last_login = now()
+        link.subject_hash = _subject_hash(pid)
         model.Session.commit()
         return user, False
     user = _create_user(claims)
     model.Session.add(MolisaIdentityLink(user_id=user.id, pid_hash=digest,
                                          issuer=tk.config.get("ckanext.molisa_identity.oidc.issuer"),
-                                         last_login=now()))
+                                         last_login=now(), subject_hash=_subject_hash(pid)))
     model.Session.commit()
     events.record("account_created", actor=user.name, method="vneid")
     return user, True
+
+
+def _subject_hash(pid: str) -> str | None:
+    """The number under the subject key, or None when the installation has
+    none (then "My data" has nothing to show, and the log-in goes on)."""
+    try:
+        return subjects.subject_hash(pid)
+    except subjects.SubjectKeyMissing:
+        return None
+
+
+def subject_hash_of(user_id: str) -> str | None:
+    """The subject hash verified at the account's last e-ID log-in."""
+    link = MolisaIdentityLink.by_user(user_id)
+    return link.subject_hash if link is not None else None
 
 
 def _create_user(claims: dict) -> model.User:

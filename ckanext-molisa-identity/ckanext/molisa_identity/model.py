@@ -41,6 +41,9 @@ class MolisaIdentityLink(tk.BaseModel, _Row):
     issuer = sa.Column(sa.Text, nullable=False)
     created = sa.Column(sa.DateTime(timezone=True), nullable=False, default=now)
     last_login = sa.Column(sa.DateTime(timezone=True))
+    #: the number's hash under the subject key (ckanext.molisa.subjects), set
+    #: at each e-ID log-in: "My data" looks the person up with it
+    subject_hash = sa.Column(sa.Text)
 
     @classmethod
     def by_pid_hash(cls, pid_hash: str):

@@ -7,9 +7,10 @@ import ckan.plugins as p
 import ckan.plugins.toolkit as tk
 from ckan.lib.plugins import DefaultTranslation
 
+from ckanext.molisa.interfaces import IMolisaSubjects
 from ckanext.molisa_audit.interfaces import IMolisaAudit
 
-from . import events, guard, subscriptions
+from . import accounts, events, guard, subscriptions
 from .logic.action import get_actions
 from .logic.auth import get_auth_functions
 from .logic.validators import get_validators
@@ -29,6 +30,7 @@ class MolisaIdentityPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IMiddleware, inherit=True)
     p.implements(p.ISignal)
     p.implements(IMolisaAudit, inherit=True)
+    p.implements(IMolisaSubjects)
 
     def i18n_domain(self):
         return "ckanext-molisa-identity"
@@ -36,6 +38,10 @@ class MolisaIdentityPlugin(p.SingletonPlugin, DefaultTranslation):
     # IConfigurer
     def update_config(self, config):
         tk.add_template_directory(config, "templates")
+
+    # IMolisaSubjects: who an e-ID account is in the sector data ("My data")
+    def molisa_subject_hash(self, user_id):
+        return accounts.subject_hash_of(user_id)
 
     # IAuthenticator (CKAN 2.10+)
     def identify_user(self, user_id=None):

@@ -26,3 +26,18 @@ class IMolisaVisibility(Interface):
         :param snapshot: the dict is an activity's copy of an earlier version
             (judge it by the stricter of then and now)
         """
+
+
+class IMolisaSubjects(Interface):
+    """Who a logged-in user is in the sector data ("My data").
+
+    :func:`ckanext.molisa.subjects.subject_of` asks every implementation in
+    turn: the identity plugin answers for an account bound to the national
+    e-ID, from the personal identification number of the verified ID token.
+    Never from anything the user sends.
+    """
+
+    def molisa_subject_hash(self, user_id: str) -> str | None:
+        """The keyed hash (:func:`ckanext.molisa.subjects.subject_hash`) of
+        the personal identification number verified for this account, or
+        None when this plugin knows none."""

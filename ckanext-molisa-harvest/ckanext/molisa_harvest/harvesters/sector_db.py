@@ -17,6 +17,13 @@ with a CSV resource in the file store and its rows in the DataStore.
 * import: creates or updates the dataset, uploads the CSV and loads the rows
   into the DataStore in batches; or withdraws the dataset (state ``deleted``).
 
+A record-level dataset whose configuration names ``subject_id`` (the column
+with the personal identification number) is indexed as it is loaded: fetch
+writes the keyed hash of each row's number beside the CSV (the number itself
+never leaves fetch, and need not be a published column), import pairs them
+with the rows' DataStore ``_id`` and replaces the resource's entries of the
+subject index (``..subjects``); a withdrawal drops the dataset's entries.
+
 Every connection to the source database is written to the audit log
 (``molisa_audit_event_create``, channel ``harvest``), with its outcome.
 """
@@ -43,8 +50,9 @@ from ckan import model
 from ckanext.harvest.harvesters.base import HarvesterBase
 from ckanext.harvest.model import HarvestObject
 
-from ckanext.molisa import access_levels, personal_data
+from ckanext.molisa import access_levels, personal_data, subjects as subject_keys
 
+from .. import subjects
 from . import sector_db_config
 from .sector_db_connection import connect, error_text
 
@@ -151,22 +159,22 @@ class MolisaSectorDbHarvester(HarvesterBase):
         conf = _parsed(source.config)
         ds = spec["dataset"]
         fd, path = tempfile.mkstemp(prefix="molisa-sector-", suffix=".csv")
+        hashes = path + ".subjects" if ds.get("subject_id") else None
         try:
             with connect(source, conf, "fetch", job_id=harvest_object.harvest_job_id,
                                dataset=ds["name"]) as conn:
-                fields, count = self._dump(conn, ds, conf, fd)
+                fields, count = self._dump(conn, ds, conf, fd, hashes)
         except personal_data.PersonalDataFound as e:
-            os.unlink(path)
+            _remove(path, hashes)
             self._save_object_error(
                 f"Dataset {ds['name']}: {e}. Nothing was published.", harvest_object, "Fetch")
             return False
         except Exception as e:
-            with contextlib.suppress(OSError):
-                os.unlink(path)
+            _remove(path, hashes)
             self._save_object_error(f"Dataset {ds['name']}: cannot read the rows: "
                                     f"{error_text(e, source.url)}", harvest_object, "Fetch")
             return False
-        spec["fetched"] = {"path": path, "fields": fields, "rows": count}
+        spec["fetched"] = {"path": path, "fields": fields, "rows": count, "subjects": hashes}
         harvest_object.content = json.dumps(spec)
         harvest_object.save()
         return True
@@ -190,8 +198,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
             self._save_object_error(f"Dataset {spec['dataset']['name']}: {e!r}", harvest_object,
                                     "Import")
         finally:
-            with contextlib.suppress(OSError):
-                os.unlink(fetched["path"])
+            _remove(fetched["path"], fetched.get("subjects"))
             harvest_object.content = json.dumps(spec)
             harvest_object.save()
         return False
@@ -235,8 +242,9 @@ class MolisaSectorDbHarvester(HarvesterBase):
             raise _DatasetError(f"Dataset {ds['name']}: the query fails: {e}".strip()) from e
         present = [d.name for d in cur.description]
         missing = [c["name"] for c in ds["columns"] if c["name"] not in present]
-        if ds["updated_at"] and ds["updated_at"] not in present:
-            missing.append(ds["updated_at"])
+        for extra in (ds["updated_at"], ds.get("subject_id")):
+            if extra and extra not in present:
+                missing.append(extra)
         if missing:
             raise _DatasetError(f"Dataset {ds['name']}: column(s) {', '.join(missing)} not found"
                                 f" in {ds['relation'] or 'the query'}")
@@ -250,20 +258,32 @@ class MolisaSectorDbHarvester(HarvesterBase):
                         f" FROM (SELECT {cols} FROM {src} AS s) AS t")
             count, checksum = cur.fetchone()
             state = {"rows": count, "checksum": checksum}
+        if ds.get("subject_id"):
+            # a new subject key re-imports the dataset, and so rebuilds its index
+            state["subject_key"] = subject_keys.key_fingerprint()
         digest = hashlib.sha256(json.dumps([ds, state], sort_keys=True, default=str)
                                 .encode()).hexdigest()
         return {"dataset": ds, "state": state, "fingerprint": digest}
 
     # --- fetch --------------------------------------------------------------------
     @staticmethod
-    def _dump(conn, ds: dict[str, Any], conf: dict[str, Any], fd: int) -> tuple[list, int]:
+    def _dump(conn, ds: dict[str, Any], conf: dict[str, Any], fd: int,
+              hashes: str | None = None) -> tuple[list, int]:
+        """The rows into the CSV file ``fd``; with ``hashes``, the keyed hash
+        of each row's personal identification number into that file, one
+        line per row in the CSV's order (empty when the value is not one)."""
         names = [c["name"] for c in ds["columns"]]
+        width = len(names)
         cols = ", ".join(_quote(n) for n in names)
         order = ", ".join(str(i + 1) for i in range(len(names)))
+        if hashes:
+            cols += ", " + _quote(ds["subject_id"])
         scanner = (personal_data.ValueScanner(names)
                    if ds["access_level"] == access_levels.OPEN else None)
         count = 0
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f, \
+                (open(hashes, "w", encoding="ascii") if hashes
+                 else contextlib.nullcontext()) as h, \
                 conn.cursor(name="molisa_sector_fetch") as cur:
             cur.itersize = FETCH_ROWS
             cur.execute(f"SELECT {cols} FROM {source_sql(ds, conf['schema'])} AS s ORDER BY {order}")
@@ -275,10 +295,14 @@ class MolisaSectorDbHarvester(HarvesterBase):
                 if fields is None:
                     fields = [{"id": d.name, "type": PG_TYPES.get(d.type_code, ("text", "text"))[0],
                                "column_type": PG_TYPES.get(d.type_code, ("text", "text"))[1]}
-                              for d in cur.description]
+                              for d in cur.description[:width]]
                 if not batch:
                     break
                 for row in batch:
+                    if h is not None:
+                        pid = subject_keys.normalise(row[width])
+                        h.write((subject_keys.subject_hash(pid) if pid else "") + "\n")
+                        row = row[:width]
                     if scanner:
                         scanner.check(row)
                     writer.writerow(["" if v is None else v for v in row])
@@ -391,9 +415,33 @@ class MolisaSectorDbHarvester(HarvesterBase):
                 res = next(r for r in pkg["resources"] if r["name"] == res_dict["name"])
                 fields_changed = old is None or self._datastore_fields(res["id"]) != [
                     (f["id"], f["type"]) for f in fetched["fields"]]
-        self._load_datastore(res["id"], fetched, context, replace=existing is not None,
-                             fields_changed=fields_changed)
+        row_ids = self._load_datastore(res["id"], fetched, context, replace=existing is not None,
+                                       fields_changed=fields_changed)
+        self._index_subjects(pkg["id"], res["id"], fetched, row_ids)
         return True
+
+    @staticmethod
+    def _index_subjects(package_id: str, resource_id: str, fetched: dict[str, Any],
+                        row_ids: list[int]) -> None:
+        """The dataset's entries of the subject index follow what was just
+        loaded: the resource's rows paired with their hashes; none for a
+        dataset that is (no longer) indexed or for its other resources."""
+        hashes = fetched.get("subjects")
+        if not hashes:
+            subjects.drop_package(package_id)
+            model.Session.commit()
+            return
+        with open(hashes, encoding="ascii") as h:
+            digests = [line.rstrip("\n") for line in h]
+        if len(digests) != len(row_ids):
+            raise RuntimeError(f"the subject index does not match the rows loaded"
+                               f" ({len(digests)} hashes, {len(row_ids)} rows)")
+        subjects.drop_resources_except(package_id, {resource_id})
+        count = subjects.replace(resource_id, package_id,
+                                 ((row_id, d) for row_id, d in zip(row_ids, digests) if d))
+        model.Session.commit()
+        log.info("sector_db: indexed %d of %d rows of resource %s", count, len(row_ids),
+                 resource_id)
 
     @staticmethod
     def _datastore_fields(resource_id: str) -> list[tuple[str, str]] | None:
@@ -411,10 +459,13 @@ class MolisaSectorDbHarvester(HarvesterBase):
         harvest_object.save()
 
     def _load_datastore(self, resource_id, fetched, context, replace: bool,
-                        fields_changed: bool) -> None:
+                        fields_changed: bool) -> list[int]:
         """The DataStore table through ``datastore_create`` (fields, full-text
         trigger, ``datastore_active``), its rows streamed from the CSV file with
-        COPY: memory stays bounded and thousands of rows take milliseconds."""
+        COPY: memory stays bounded and thousands of rows take milliseconds.
+        Returns the rows' ``_id`` in the file's order when the dataset is
+        indexed (COPY draws them from the table's sequence row by row, in
+        order, into a table emptied just before), else []."""
         fields = [{"id": f["id"], "type": f["type"]} for f in fetched["fields"]]
         if replace:
             try:
@@ -434,10 +485,15 @@ class MolisaSectorDbHarvester(HarvesterBase):
             with raw.cursor() as cur, open(fetched["path"], encoding="utf-8", newline="") as f:
                 cur.copy_expert(f"COPY {identifier(resource_id)} ({columns}) FROM STDIN"
                                 " WITH (FORMAT csv, HEADER true)", f, size=1 << 20)
+                row_ids: list[int] = []
+                if fetched.get("subjects"):
+                    cur.execute(f"SELECT _id FROM {identifier(resource_id)} ORDER BY _id")
+                    row_ids = [r[0] for r in cur.fetchall()]
                 cur.execute(f"ANALYZE {identifier(resource_id)}")
             raw.commit()
         finally:
             raw.close()
+        return row_ids
 
     def _withdraw(self, harvest_object, spec, context) -> bool:
         package_id = spec.get("package_id")
@@ -445,6 +501,8 @@ class MolisaSectorDbHarvester(HarvesterBase):
             tk.get_action("package_delete")(dict(context), {"id": package_id})
         except tk.ObjectNotFound:
             pass
+        if package_id:
+            subjects.drop_package(package_id)
         model.Session.query(HarvestObject).filter(
             HarvestObject.package_id == package_id).update({"current": False})
         harvest_object.package_id = package_id
@@ -458,6 +516,13 @@ class MolisaSectorDbHarvester(HarvesterBase):
 def _parsed(text: str) -> dict[str, Any]:
     """A source's configuration, parsed once per process (read-only)."""
     return sector_db_config.parse(text)
+
+
+def _remove(*paths: str | None) -> None:
+    for path in paths:
+        if path:
+            with contextlib.suppress(OSError):
+                os.unlink(path)
 
 
 class _Missing(Exception):

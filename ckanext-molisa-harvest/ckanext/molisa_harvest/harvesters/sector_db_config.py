@@ -20,6 +20,9 @@ its configuration, YAML or JSON, lists what to publish::
         granularity: aggregate                 # "records" (the default) cannot be open
         columns: [ma_tinh, nam, loai_doi_tuong, so_nguoi]
         updated_at: updated_at                 # optional: incremental by timestamp
+        subject_id: so_cccd                    # record-level only, optional: the column with
+                                               # the personal identification number (12
+                                               # digits), indexed by its keyed hash ("My data")
 
 ``parse`` returns the normalised configuration or raises ``SectorDbConfigError``
 with one message per field (``datasets[2].columns``: ...). The personal data
@@ -57,7 +60,7 @@ INHERITED = ("unit", "sector", "source_system", "update_frequency", "access_leve
 DATASET_KEYS = set(INHERITED) | {
     "name", "table", "view", "query", "title", "title_en", "notes", "notes_en",
     "columns", "updated_at", "tags", "province", "legal_basis", "quality_note",
-    "resource_name"}
+    "resource_name", "subject_id"}
 TOP_KEYS = set(INHERITED) | {"schema", "datasets", "statement_timeout_ms", "batch_size"}
 
 
@@ -219,6 +222,18 @@ def _dataset(item: dict[str, Any], path: str, err) -> dict[str, Any]:
     if updated_at is not None and (not isinstance(updated_at, str) or not _IDENT.match(updated_at)):
         err(f"{path}.updated_at", tk._("Must be a column name."))
     ds["updated_at"] = updated_at
+    subject_id = item.get("subject_id")
+    if subject_id is not None:
+        if not isinstance(subject_id, str) or not _IDENT.match(subject_id):
+            err(f"{path}.subject_id", tk._("Must be a column name."))
+            subject_id = None
+        elif granularity != "records":
+            err(f"{path}.subject_id", tk._(
+                "Only record-level data (granularity: records) names the column with the"
+                " personal identification number."))
+    if subject_id:
+        # only when set: the fingerprints of datasets without it stay as they were
+        ds["subject_id"] = subject_id
     ds["columns"] = _columns(item.get("columns"), f"{path}.columns", access, err)
     ds["personal_data"] = any(c["personal"] for c in ds["columns"])
     return ds

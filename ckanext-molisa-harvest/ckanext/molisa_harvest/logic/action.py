@@ -9,7 +9,9 @@ from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from .. import connections, health, indexing, visibility
+from ckanext.molisa import subjects as subject_keys
+
+from .. import connections, health, indexing, mydata, visibility
 from . import dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
@@ -142,10 +144,33 @@ def harvest_source_show(original_action, context, data_dict):
     return original_action(context, data_dict)
 
 
+@tk.side_effect_free
+def molisa_mydata_records(context, data_dict):
+    """Every row of the sector data about the logged-in person, in every
+    dataset whatever its access level (their own data, R17.2, R18.5): who
+    they are comes only from the personal identification number verified for
+    their account (the e-ID), never from a parameter; any parameter is
+    ignored.
+
+    :returns: ``count`` (rows) and ``datasets``: each with ``dataset`` (``id``,
+        ``name``, ``title``, ``title_en``), ``unit`` (``name``, ``title``,
+        ``title_en``), ``last_update`` (ISO date), ``resource_id``, ``fields``
+        and ``records``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_records", context, data_dict)
+    user = model.User.get(context.get("user") or "")
+    subject = subject_keys.subject_of(user.id if user is not None else None)
+    if subject is None:   # the auth function already said no; never run without one
+        raise tk.NotAuthorized(tk._("Log in with the e-ID to see your data"))
+    return mydata.records_for(subject)
+
+
 def get_actions() -> dict:
     actions = dict(dcat.get_actions())
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
                     "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
+                    "molisa_mydata_records": molisa_mydata_records,
                     "harvest_jobs_run": harvest_jobs_run,
                     "harvest_source_list": harvest_source_list,
                     "harvest_source_show": harvest_source_show})

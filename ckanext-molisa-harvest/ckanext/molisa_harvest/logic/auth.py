@@ -147,9 +147,22 @@ def harvest_log_list(next_auth, context, data_dict):
     return {"success": False, "msg": tk._("Only sysadmins may read the harvesters' log")}
 
 
+@tk.auth_sysadmins_check
+@tk.auth_disallow_anonymous_access
+def molisa_mydata_records(context, data_dict):
+    """My records: only an account whose personal identification number was
+    verified (the e-ID), sysadmins included; everyone else is refused."""
+    from ckanext.molisa import subjects
+    user = model.User.get(context.get("user") or "")
+    if user is None or user.state != "active" or subjects.subject_of(user.id) is None:
+        return {"success": False, "msg": tk._("Log in with the e-ID to see your data")}
+    return {"success": True}
+
+
 def get_auth_functions() -> dict:
     return {"molisa_harvest_source_health": molisa_harvest_source_health,
             "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
+            "molisa_mydata_records": molisa_mydata_records,
             "package_show": package_show,
             "harvest_job_show": harvest_job_show,
             "harvest_job_list": harvest_job_list,

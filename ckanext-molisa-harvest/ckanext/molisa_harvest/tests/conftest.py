@@ -18,6 +18,7 @@ import sqlalchemy as sa
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
 
+from ckanext.molisa_harvest import sector_sources
 from ckanext.molisa_harvest.sample import generate
 
 HERE = os.path.dirname(__file__)
@@ -71,3 +72,11 @@ def sector_db():
 def units(clean_db):
     return {name: factories.Organization(name=name, title=name, unit_type="department")
             for name in UNITS}
+
+
+@pytest.fixture
+def source(units, sector_db):
+    """The tests' sector-database source (fixtures/sector_source.yaml), not run yet."""
+    result = sector_sources.ensure_source("test-sector-db", sector_db.url, sector_db.config(),
+                                          title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
+    return result["id"]

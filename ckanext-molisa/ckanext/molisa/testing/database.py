@@ -18,7 +18,7 @@ from ckan.common import config
 
 #: plugins whose alembic migrations make tables, in the order they run
 MIGRATED_PLUGINS = ("activity", "harvest", "molisa", "molisa_audit", "molisa_sharing",
-                    "molisa_identity")
+                    "molisa_identity", "molisa_harvest")
 
 #: tables with foreign keys between them, emptied in one statement
 SHARING_TABLES = ("molisa_sharing_usage_report", "molisa_sharing_grant",

@@ -24,13 +24,6 @@ RECORDS = "test-hoc-vien-gdnn"
 LEAKY = "test-ghi-chu-tong-hop"
 
 
-@pytest.fixture
-def source(units, sector_db):
-    result = sector_sources.ensure_source("test-sector-db", sector_db.url, sector_db.config(),
-                                          title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
-    return result["id"]
-
-
 def _show(name):
     return helpers.call_action("package_show", context={"ignore_auth": True}, id=name)
 
