@@ -15,10 +15,18 @@ from ckan import model
 ADMIN = "admin"
 
 
+def _known(user) -> bool:
+    """A logged-in account: not None and not CKAN's anonymous user (which
+    search permission labels are asked for on every anonymous search; it is
+    a member of nothing, so no query)."""
+    return user is not None and not getattr(user, "is_anonymous", False) \
+        and bool(getattr(user, "id", None))
+
+
 def units_administered(user: Optional[model.User]) -> list[str]:
     """The ids of the units ``user`` is an admin of (not all units for a
     sysadmin: callers decide what a sysadmin may do)."""
-    if user is None:
+    if not _known(user):
         return []
     rows = model.Session.query(model.Member.group_id).filter(
         model.Member.table_name == "user", model.Member.table_id == user.id,
@@ -28,7 +36,7 @@ def units_administered(user: Optional[model.User]) -> list[str]:
 
 def units_of(user: Optional[model.User]) -> list[str]:
     """The ids of the units ``user`` is an active member of (any capacity)."""
-    if user is None:
+    if not _known(user):
         return []
     rows = model.Session.query(model.Member.group_id).filter(
         model.Member.table_name == "user", model.Member.table_id == user.id,

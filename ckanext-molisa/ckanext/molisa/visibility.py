@@ -18,6 +18,7 @@ import json
 from typing import Any
 
 import ckan.plugins as p
+import ckan.plugins.toolkit as tk
 from ckan import model
 
 from .interfaces import IMolisaVisibility
@@ -29,9 +30,24 @@ def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> di
     then the plugins' rules."""
     from .reports import hiding
     hiding.visible_dataset(context, pkg_dict)
-    for rule in p.PluginImplementations(IMolisaVisibility):
+    for rule in _rules():
         rule.molisa_visible_dataset(context, pkg_dict, snapshot)
     return pkg_dict
+
+
+_rules_cache: list = [None, ()]
+
+
+def _rules() -> tuple:
+    """The plugins implementing IMolisaVisibility, looked up again when the
+    configured plugins change: a search page calls visible_dataset 20 to 60
+    times, and CKAN's PluginImplementations walks every plugin each time."""
+    key = tk.config.get("ckan.plugins")
+    key = " ".join(key) if isinstance(key, (list, tuple)) else str(key)
+    if _rules_cache[0] != key:
+        _rules_cache[1] = tuple(p.PluginImplementations(IMolisaVisibility))
+        _rules_cache[0] = key
+    return _rules_cache[1]
 
 
 def visible_search_result(context: dict, result: dict) -> dict:

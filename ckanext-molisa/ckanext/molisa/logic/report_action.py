@@ -17,7 +17,7 @@ from ckanext.molisa.model import report_queries as queries
 from ckanext.molisa.model.report import (ACKNOWLEDGED, BROKEN_LINK, CLOSED, DATA_ERROR, FIXED,
                                          NEW, NOT_AN_ERROR, PERSONAL_DATA, PRIVATE_TYPES,
                                          RESOLVED, Hidden, Message, Report, now)
-from ckanext.molisa.reports import attachments, deadlines, mail, throttle
+from ckanext.molisa.reports import attachments, deadlines, hiding, mail, throttle
 
 
 def today() -> datetime.date:
@@ -100,6 +100,8 @@ def _hide(context, resource: model.Resource, report: Optional[Report]) -> Hidden
     row = Hidden(resource_id=resource.id, package_id=resource.package_id,
                  report_id=report.id if report else None, hidden_by=user.id if user else None)
     model.Session.add(row)
+    model.Session.flush()
+    hiding.forget()
     return row
 
 
@@ -327,6 +329,7 @@ def molisa_report_close(context, data_dict):
         if restored is not None:
             restored.restored_at, restored.restored_by = moment, user.id
     _commit(context)
+    hiding.forget()
     _audit(context, "report_close", report, resolution=resolution, activity_id=activity_id)
     if restored is not None:
         _audit(context, "report_restore_resource", report, resource_id=report.resource_id)
@@ -382,6 +385,7 @@ def molisa_report_restore_resource(context, data_dict):
     user = user_of(context)
     row.restored_at, row.restored_by = now(), user.id if user else None
     _commit(context)
+    hiding.forget()
     report = Report.get(row.report_id) if row.report_id else None
     _audit(context, "report_restore_resource", report, resource_id=resource.id,
            package_id=resource.package_id, owner_org=resource.package.owner_org)

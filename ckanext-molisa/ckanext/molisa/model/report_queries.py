@@ -60,6 +60,16 @@ def hidden_resources(package_id: str) -> set[str]:
     return {row[0] for row in rows}
 
 
+def hidden_by_package() -> dict[str, set[str]]:
+    """Every resource hidden now, by dataset id (a handful of rows at most)."""
+    found: dict[str, set[str]] = {}
+    rows = model.Session.query(Hidden.package_id, Hidden.resource_id).filter(
+        Hidden.restored_at.is_(None))
+    for package_id, resource_id in rows:
+        found.setdefault(package_id, set()).add(resource_id)
+    return found
+
+
 def all_reports(owner_org: Optional[str] = None) -> list[Report]:
     q = model.Session.query(Report)
     if owner_org:

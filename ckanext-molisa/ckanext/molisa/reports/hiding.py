@@ -13,6 +13,8 @@ from __future__ import annotations
 
 from typing import Any, Optional
 
+import flask
+
 from ckan import model
 
 from ckanext.molisa import units
@@ -44,13 +46,36 @@ def _owner_org(pkg_dict: dict) -> Optional[str]:
     return pkg.owner_org if pkg else None
 
 
+_CACHE = "molisa_hidden_resources"
+
+
+def _hidden_now() -> dict[str, set[str]]:
+    """Every resource hidden now, by dataset: read once per request (a
+    search page shows 20 datasets, and a query for each cost more than the
+    search itself), read afresh outside requests."""
+    if not flask.has_request_context():
+        return queries.hidden_by_package()
+    found = flask.g.get(_CACHE)
+    if found is None:
+        found = queries.hidden_by_package()
+        setattr(flask.g, _CACHE, found)
+    return found
+
+
+def forget() -> None:
+    """After hiding or restoring a resource: the next read of this request
+    sees the change."""
+    if flask.has_request_context():
+        flask.g.pop(_CACHE, None)
+
+
 def visible_dataset(context: dict, pkg_dict: dict) -> None:
     """Drop, in place, the hidden resources of ``pkg_dict`` for a user who
     may not see them (and the raw ``res_*`` index fields of the dataset)."""
     package_id = pkg_dict.get("id")
     if not isinstance(package_id, str) or not package_id:
         return
-    hidden = queries.hidden_resources(package_id)
+    hidden = _hidden_now().get(package_id)
     if not hidden or sees_hidden(context, _owner_org(pkg_dict)):
         return
     resources = pkg_dict.get("resources")
