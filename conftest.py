@@ -8,7 +8,7 @@ server, browser and web server), the database reset, the audit reader and the
 data builders.
 """
 pytest_plugins = ["ckanext.molisa.testing.requirements", "ckanext.molisa.testing.smtp",
-                  "ckanext.molisa.testing.browser"]
+                  "ckanext.molisa.testing.browser", "ckanext.molisa_identity.tests.server"]
 import os
 
 import pytest

@@ -8,7 +8,6 @@ from playwright.sync_api import expect
 
 from ckanext.molisa_harvest import sector_sources
 from ckanext.molisa_identity.tests import keycloak as kc
-from ckanext.molisa_identity.tests.conftest import identity_server, keycloak  # noqa: F401
 from ckanext.molisa_identity.tests.test_browser import TIMEOUT_MS, keycloak_login
 
 pytestmark = [pytest.mark.usefixtures("with_plugins")]
