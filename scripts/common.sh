@@ -95,7 +95,9 @@ audit_admin_url() { echo "postgresql://$AUDIT_ADMIN_USER:$AUDIT_ADMIN_PASS@127.0
 audit_shipper_url() { echo "postgresql://$AUDIT_SHIPPER_USER:$AUDIT_SHIPPER_PASS@127.0.0.1:$PG_PORT/$1"; }
 AUDIT_ROLES_SQL="$ROOT/ckanext-molisa-audit/ckanext/molisa_audit/sql/roles.sql"
 
-step() { printf '\033[1m==> %s\033[0m\n' "$*"; }
+# Steps carry the seconds since the outermost script started (CI time, see README).
+export MOLISA_T0="${MOLISA_T0:-$(date +%s)}"
+step() { printf '\033[1m==> [%4ss] %s\033[0m\n' "$(( $(date +%s) - MOLISA_T0 ))" "$*"; }
 info() { printf '    %s\n' "$*"; }
 
 as_postgres() { runuser -u postgres -- "$@"; }

@@ -51,8 +51,9 @@ mkdir -p "$RESULTS"
 rm -f "$RESULTS/last-run.json"
 set +e
 if [ "$WORKERS" -gt 1 ]; then
+    # --durations: the slowest tests in the log, to keep the run's time in view
     "$VENV/bin/pytest" --ckan-ini="$TEST_INI" -n "$WORKERS" --dist loadfile -m "not serial" \
-        "$@" 2>&1 | tee "$RESULTS/pytest.log"
+        --durations=25 --durations-min=5 "$@" 2>&1 | tee "$RESULTS/pytest.log"
     status="${PIPESTATUS[0]}"
     step "Running the tests that must run alone"
     MOLISA_TEST_RESULTS_MERGE=1 "$VENV/bin/pytest" --ckan-ini="$TEST_INI" -m serial \

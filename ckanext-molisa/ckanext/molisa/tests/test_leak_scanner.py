@@ -24,6 +24,7 @@ scanned without a new test.
 """
 from __future__ import annotations
 
+import glob
 import io
 import json
 import os
@@ -155,6 +156,10 @@ def leak_world(reset_db, migrate_db_for, reset_index):
     finally:
         model.Session.remove()
         plugins.unload_all()
+        # the sector source's password files (one per run, named by its marker)
+        folder = os.path.join(scanner.ROOT, ".local", "test-artifacts")
+        for name in glob.glob(os.path.join(folder, "pgpass-LEAKMARK*")):
+            os.remove(name)
 
 
 def _build_world() -> scanner.World:
