@@ -49,8 +49,9 @@ def writer() -> SpoolWriter:
     directory = spool_dir()
     found = _writers.get(directory)
     if found is None:
+        interval = tk.asint(tk.config.get("ckanext.molisa_audit.public_read_flush_ms")) / 1000
         with _writers_lock:
-            found = _writers.setdefault(directory, SpoolWriter(directory))
+            found = _writers.setdefault(directory, SpoolWriter(directory, interval))
     return found
 
 
@@ -84,8 +85,10 @@ def record(channel: str, action: str, *, actor: str | None = None,
            error_class: str | None = None, error_message: str | None = None,
            duration_ms: float | None = None, bytes_sent: int | None = None,
            request_id: str | None = None, extra: dict[str, Any] | None = None,
-           ts: datetime.datetime | None = None) -> dict[str, Any]:
-    """Write one event durably (appended and fsync'd) and return it."""
+           ts: datetime.datetime | None = None, durable: bool = True) -> dict[str, Any]:
+    """Write one event durably (appended and fsync'd) and return it.
+    ``durable=False`` (anonymous reads of the public catalogue only): appended
+    at once, fsync'd within ``ckanext.molisa_audit.public_read_flush_ms``."""
     if channel not in CHANNELS:
         raise ValueError(f"unknown audit channel {channel!r}")
     event = {
@@ -115,7 +118,7 @@ def record(channel: str, action: str, *, actor: str | None = None,
     line = _encode(event)
     if "\\u0000" in line:   # NUL, which PostgreSQL cannot store: cut out
         line = _encode({k: _text(v) for k, v in event.items()})
-    writer().write_line(line)
+    writer().write_line(line, durable=durable)
     return event
 
 

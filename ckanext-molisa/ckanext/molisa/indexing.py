@@ -35,7 +35,12 @@ def _as_list(value: Any) -> list[str]:
 
 def molisa_index_fields(pkg_dict: dict[str, Any]) -> dict[str, Any]:
     """Adjust ``pkg_dict`` (CKAN's flattened index document) in place."""
+    from .reports import hiding
     data = json.loads(pkg_dict.get("validated_data_dict") or "{}") or pkg_dict
+    if pkg_dict.get("validated_data_dict"):
+        # the copy of the hidden resources' ids that search results are filtered by
+        hiding.index_fields(data)
+        pkg_dict["validated_data_dict"] = json.dumps(data)
     for field in SINGLE_VALUED:
         value = data.get(field)
         if value not in (None, ""):

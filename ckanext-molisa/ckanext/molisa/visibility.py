@@ -24,12 +24,13 @@ from ckan import model
 from .interfaces import IMolisaVisibility
 
 
-def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> dict:
+def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False,
+                    indexed: bool = False) -> dict:
     """``pkg_dict`` reduced, in place, to what the context's user may see:
     resources hidden pending review of a report first (``reports.hiding``),
-    then the plugins' rules."""
+    then the plugins' rules. ``indexed``: a search result."""
     from .reports import hiding
-    hiding.visible_dataset(context, pkg_dict)
+    hiding.visible_dataset(context, pkg_dict, indexed=indexed)
     for rule in _rules():
         rule.molisa_visible_dataset(context, pkg_dict, snapshot)
     return pkg_dict
@@ -53,7 +54,7 @@ def _rules() -> tuple:
 def visible_search_result(context: dict, result: dict) -> dict:
     """A package_search result, in place, with the dataset dictionaries that
     ``fl`` can ask for (``data_dict``, ``validated_data_dict``)."""
-    visible_dataset(context, result)
+    visible_dataset(context, result, indexed=True)
     for key in ("data_dict", "validated_data_dict"):
         raw = result.get(key)
         if isinstance(raw, str) and raw:
@@ -64,7 +65,7 @@ def visible_search_result(context: dict, result: dict) -> dict:
                 continue
             if isinstance(inner, dict):
                 inner.setdefault("id", result.get("id"))
-                result[key] = json.dumps(visible_dataset(context, inner))
+                result[key] = json.dumps(visible_dataset(context, inner, indexed=True))
             else:
                 result[key] = ""
     return result

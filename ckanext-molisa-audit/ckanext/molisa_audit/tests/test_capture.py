@@ -177,3 +177,31 @@ def test_a_nul_character_cannot_jam_the_shipper(audit):
                     extra={"note": "a\x00b"})
     [event] = audit.events(channel="auth")
     assert event["actor"] == "evilname" and event["extra"] == {"note": "ab"}
+
+
+@pytest.mark.req("R15.2")
+def test_only_anonymous_reads_skip_the_wait_for_the_fsync(app, audit, dataset, monkeypatch):
+    """An anonymous GET holds only what the public may see: its event is
+    appended at once and fsync'd moments later. A logged-in person's read and
+    every POST wait for their fsync before the answer goes out."""
+    from ckanext.molisa_audit import spool
+    seen = []
+    real = spool.SpoolWriter.write_line
+
+    def write_line(self, text, durable=True):
+        event = json.loads(text)
+        if event["channel"] == "api":
+            seen.append((event["action"], event["actor"], event["extra"]["method"], durable))
+        return real(self, text, durable)
+
+    user = factories.UserWithToken()
+    monkeypatch.setattr(spool.SpoolWriter, "write_line", write_line)
+    app.get("/api/3/action/package_show", query_string={"id": "ds-audit"})
+    app.get("/api/3/action/package_show", query_string={"id": "ds-audit"},
+            headers={"Authorization": user["token"]})
+    app.post("/api/3/action/package_search", json={"q": "x"})
+    assert seen == [("package_show", None, "GET", False),
+                    ("package_show", user["name"], "GET", True),
+                    ("package_search", None, "POST", True)]
+    # the anonymous read's event is in the log all the same
+    assert [e["actor"] for e in audit.events(action="package_show")] == [None, user["name"]]

@@ -61,3 +61,34 @@ def test_one_writer_alone_still_fsyncs_every_event(tmp_path, monkeypatch):
         writer.write({"id": i})
     assert writer.fsyncs == 5
     writer.close()
+
+
+def _lines(directory) -> int:
+    return sum(sum(1 for _ in open(os.path.join(directory, name), "rb"))
+               for name in os.listdir(directory) if name.endswith((".jsonl", ".closed")))
+
+
+@pytest.mark.req("R15.2")
+def test_a_public_read_is_appended_at_once_and_on_disk_with_the_next_fsync(tmp_path):
+    writer = spool.SpoolWriter(str(tmp_path), flush_interval=3600)
+    for i in range(3):
+        writer.write_line(json.dumps({"id": i}), durable=False)
+    assert _lines(tmp_path) == 3          # in the file (the page cache) at once
+    assert writer.fsyncs == 0             # not waited for
+    writer.write_line(json.dumps({"id": "logged-in"}))     # an event that waits
+    assert writer.fsyncs == 1 and writer._synced == writer._appended == 4
+    writer.write_line(json.dumps({"id": "last"}), durable=False)
+    writer.close()                        # closing syncs what is left
+    assert writer.fsyncs == 2 and _lines(tmp_path) == 5
+
+
+@pytest.mark.req("R15.2")
+def test_the_flusher_puts_public_reads_on_disk_without_another_event(tmp_path):
+    import time
+    writer = spool.SpoolWriter(str(tmp_path), flush_interval=0.05)
+    writer.write_line(json.dumps({"id": 1}), durable=False)
+    deadline = time.monotonic() + 30
+    while writer.fsyncs == 0 and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert writer.fsyncs >= 1 and writer._synced == writer._appended == 1
+    writer.close()

@@ -101,7 +101,7 @@ def _hide(context, resource: model.Resource, report: Optional[Report]) -> Hidden
                  report_id=report.id if report else None, hidden_by=user.id if user else None)
     model.Session.add(row)
     model.Session.flush()
-    hiding.forget()
+    hiding.changed(resource.package_id)
     return row
 
 
@@ -329,7 +329,8 @@ def molisa_report_close(context, data_dict):
         if restored is not None:
             restored.restored_at, restored.restored_by = moment, user.id
     _commit(context)
-    hiding.forget()
+    if restored is not None:
+        hiding.changed(restored.package_id)
     _audit(context, "report_close", report, resolution=resolution, activity_id=activity_id)
     if restored is not None:
         _audit(context, "report_restore_resource", report, resource_id=report.resource_id)
@@ -385,7 +386,7 @@ def molisa_report_restore_resource(context, data_dict):
     user = user_of(context)
     row.restored_at, row.restored_by = now(), user.id if user else None
     _commit(context)
-    hiding.forget()
+    hiding.changed(row.package_id)
     report = Report.get(row.report_id) if row.report_id else None
     _audit(context, "report_restore_resource", report, resource_id=resource.id,
            package_id=resource.package_id, owner_org=resource.package.owner_org)

@@ -8,6 +8,13 @@ earlier versions, for everyone but the unit's members, the IT Centre and
 sysadmins. The DataStore is closed to the same people (``datastore_auth``).
 Hiding is a row in ``molisa_report_hidden_resource``; restoring sets its
 ``restored_at`` (the history stays), both are audit events.
+
+The table decides. A dataset's search document carries a copy of its hidden
+resources' ids (``INDEX_KEY``, written when the dataset is indexed, and the
+dataset is indexed again at once when one of its resources is hidden or
+restored), so that a search page's results are filtered without a query, the
+way CKAN itself keeps private datasets out of search through the index.
+Everything else (package show, resource show, activities) reads the table.
 """
 from __future__ import annotations
 
@@ -47,6 +54,8 @@ def _owner_org(pkg_dict: dict) -> Optional[str]:
 
 
 _CACHE = "molisa_hidden_resources"
+#: the key of the hidden resources' ids in a dataset's indexed dictionary
+INDEX_KEY = "molisa_hidden_resources"
 
 
 def _hidden_now() -> dict[str, set[str]]:
@@ -62,20 +71,39 @@ def _hidden_now() -> dict[str, set[str]]:
     return found
 
 
-def forget() -> None:
-    """After hiding or restoring a resource: the next read of this request
-    sees the change."""
+def changed(package_id: str) -> None:
+    """After hiding or restoring one of the dataset's resources (flushed or
+    committed): the next read of this request sees the change, and so does
+    the dataset's search document."""
     if flask.has_request_context():
         flask.g.pop(_CACHE, None)
+    # (not search.rebuild, which commits the session: the action commits)
+    from ckan import logic
+    logic.index_update_package({"ignore_auth": True}, package_id)
 
 
-def visible_dataset(context: dict, pkg_dict: dict) -> None:
+def index_fields(validated: dict) -> None:
+    """The copy of the hidden resources' ids in a dataset's indexed
+    dictionary (``validated``, in place)."""
+    package_id = validated.get("id")
+    if isinstance(package_id, str) and package_id:
+        validated[INDEX_KEY] = sorted(queries.hidden_resources(package_id))
+
+
+def visible_dataset(context: dict, pkg_dict: dict, indexed: bool = False) -> None:
     """Drop, in place, the hidden resources of ``pkg_dict`` for a user who
-    may not see them (and the raw ``res_*`` index fields of the dataset)."""
+    may not see them (and the raw ``res_*`` index fields of the dataset).
+    ``indexed``: ``pkg_dict`` is a search result, whose copy of the hidden
+    ids is used when it has one (a document indexed before the copy existed
+    has none: the table is read)."""
+    listed = pkg_dict.pop(INDEX_KEY, None)
     package_id = pkg_dict.get("id")
     if not isinstance(package_id, str) or not package_id:
         return
-    hidden = _hidden_now().get(package_id)
+    if indexed and isinstance(listed, list):
+        hidden = set(listed)
+    else:
+        hidden = _hidden_now().get(package_id)
     if not hidden or sees_hidden(context, _owner_org(pkg_dict)):
         return
     resources = pkg_dict.get("resources")

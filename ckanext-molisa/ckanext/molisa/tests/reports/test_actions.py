@@ -147,12 +147,24 @@ def test_a_personal_data_report_is_private_goes_to_the_it_centre_and_hides_the_r
     act(world.unit_admin, "molisa_report_restore_resource", resource_id=res_id)
     assert res_id in [r["id"] for r in act(None, "package_show", id=pkg_id)["resources"]]
     assert act(None, "resource_show", id=res_id)["id"] == res_id
+    # search results are filtered by the dataset's search document, indexed
+    # again at once on every hide and restore
+    found = act(None, "package_search", q="id:" + pkg_id)
+    assert [r["id"] for r in found["results"][0]["resources"]] == [res_id]
     with pytest.raises(tk.ValidationError):
         act(world.unit_admin, "molisa_report_restore_resource", resource_id=res_id)
     # and hidden again by hand
     act(world.unit_admin, "molisa_report_hide_resource", resource_id=res_id,
         report_id=report["id"])
     assert act(None, "package_show", id=pkg_id)["resources"] == []
+    found = act(None, "package_search", q="id:" + pkg_id, fl="id,validated_data_dict")
+    assert res_id not in found["results"][0]["validated_data_dict"]
+    assert act(None, "package_search", q="id:" + pkg_id)["results"][0]["resources"] == []
+    # the index's copy of the hidden ids is for the filter, shown to nobody
+    for who in (None, world.unit_member, world.sysadmin):
+        assert "molisa_hidden_resources" not in act(who, "package_show", id=pkg_id)
+        shown = act(who, "package_search", q="id:" + pkg_id)["results"][0]
+        assert "molisa_hidden_resources" not in shown
     with pytest.raises(tk.ValidationError):
         act(world.unit_admin, "molisa_report_hide_resource", resource_id=res_id)
     events = audit.events(channel="report")
