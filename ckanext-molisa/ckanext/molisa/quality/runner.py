@@ -11,7 +11,9 @@ job and the synchronous sweep run.
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
 import logging
+import time
 from typing import Any, Iterable
 
 import requests
@@ -40,9 +42,11 @@ def _package(package_id: str) -> dict[str, Any] | None:
 
 
 def record(pkg: dict[str, Any], resource: dict[str, Any],
-           fetched: fetch.Fetched) -> dict[str, str]:
+           fetched: fetch.Fetched, timings: dict[str, int] | None = None) -> dict[str, str]:
     """Store the checks' results of one fetched resource; returns
     {kind: outcome}."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     now = qmodel.now()
     outcome, score, details = links.outcome(fetched)
     rows = [qmodel.Result(package_id=pkg["id"], resource_id=resource["id"], kind=qmodel.LINK,
@@ -59,8 +63,12 @@ def record(pkg: dict[str, Any], resource: dict[str, Any],
             rows.append(qmodel.Result(package_id=pkg["id"], resource_id=resource["id"],
                                       kind=qmodel.TABLE, outcome=toutcome, score=tscore,
                                       details=tdetails, checked_at=now))
+    checked = time.perf_counter()
+    timings["ms_checks"] = timings.get("ms_checks", 0) + round(1000 * (checked - started))
     model.Session.add_all(rows)
     model.repo.commit()
+    timings["ms_store"] = timings.get("ms_store", 0) + round(
+        1000 * (time.perf_counter() - checked))
     if outcome == links.BROKEN and links.newly_broken_twice(resource["id"]):
         sent = links.mail_broken(pkg, resource, details)
         rows[0].details = dict(details, mailed=sent)
@@ -104,6 +112,16 @@ def check_packages(package_ids: Iterable[str]) -> dict[str, int]:
     pending: dict[concurrent.futures.Future, tuple[dict, dict]] = {}
     left: dict[str, int] = {}               # dataset id -> resources not yet recorded
 
+    @contextlib.contextmanager
+    def timed(stage: str):
+        """Milliseconds spent per stage, in the counts (``ms_<stage>``)."""
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            key = "ms_" + stage
+            counts[key] = counts.get(key, 0) + round(1000 * (time.perf_counter() - started))
+
     def count(outcomes: dict[str, str]) -> None:
         for kind, outcome in outcomes.items():
             key = f"{kind}:{outcome}"
@@ -111,20 +129,23 @@ def check_packages(package_ids: Iterable[str]) -> dict[str, int]:
 
     def drain(until: int) -> None:
         while len(pending) > until:
-            done, _ = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            with timed("waiting_for_fetches"):
+                done, _ = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
                 pkg, resource = pending.pop(future)
-                count(record(pkg, resource, future.result()))
+                count(record(pkg, resource, future.result(), counts))
                 counts["resources"] += 1
                 left[pkg["id"]] -= 1
                 if not left[pkg["id"]]:
                     del left[pkg["id"]]
-                    count(record_dataset(pkg))
+                    with timed("dataset_checks_and_store"):
+                        count(record_dataset(pkg))
 
     with concurrent.futures.ThreadPoolExecutor(workers, "molisa-quality") as pool:
         for package_id in package_ids:
-            pkg = _package(package_id)
+            with timed("package_show"):
+                pkg = _package(package_id)
             if pkg is None:
                 continue
             resources = pkg.get("resources") or []
