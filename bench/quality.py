@@ -12,7 +12,9 @@ in-process HTTP server on loopback (``http.server``, threads): per dataset 7
 CSV files of 200 rows with a declared structure, 1 CSV with a type error,
 1 PDF and 1 link answering 404. The sweep is the real command, ``ckan molisa quality-sweep
 --sync``, in its own process (``parallel_fetches`` = --parallel, loopback
-allowed); its wall time and peak memory (ru_maxrss of the child) are
+allowed), in a session of its own as make run's job worker (so that its
+niceness, ckanext.molisa.quality.niceness, counts against the web server's
+session); its wall time and peak memory (ru_maxrss of the child) are
 measured.
 
 Latency: one gunicorn server (1 worker, as bench/sharing.py) on the same
@@ -251,8 +253,11 @@ def main() -> None:
         worker.start()
         out_path = ini + ".sweep.log"
         with open(out_path, "w") as out:
+            # a session of its own, as make run's job worker (scripts/run.sh,
+            # setsid): the checks' niceness then counts against the web server
             proc = subprocess.Popen([ckan, "-c", ini, "molisa", "quality-sweep", "--sync"],
-                                    stdout=out, stderr=subprocess.STDOUT)
+                                    stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
             _, status, usage = os.wait4(proc.pid, 0)      # this child's own peak memory
         seconds = time.monotonic() - started
         stop.set()
@@ -265,11 +270,12 @@ def main() -> None:
         sys.exit("the sweep failed:\n" + output[-3000:])
     peak_mib = usage.ru_maxrss / 1024
     counts = output.strip().splitlines()[-1]
+    niceness = next((line for line in output.splitlines() if line.startswith("niceness=")), "")
     idle_s, during_s = common.summary(idle), common.summary(during)
     result = {
         "resources": resources, "datasets": args.datasets, "parallel_fetches": args.parallel,
         "sweep_seconds": round(seconds, 1), "resources_per_second": round(resources / seconds, 1),
-        "peak_rss_mib": round(peak_mib, 1), "counts": counts,
+        "peak_rss_mib": round(peak_mib, 1), "counts": counts, "niceness": niceness,
         "idle_ms": idle_s, "during_ms": during_s,
         "p50_ratio": round(during_s["p50"] / idle_s["p50"], 3),
         "p95_ratio": round(during_s["p95"] / idle_s["p95"], 3),

@@ -20,9 +20,14 @@ SWEEP_CHUNK = 50
 
 
 def check_job(package_ids: list[str]) -> dict[str, int]:
-    """The background job: the checks of these datasets."""
+    """The background job: the checks of these datasets, at the checks' own
+    CPU priority (RQ runs each job in a work horse forked for it: the
+    worker keeps its own)."""
+    from . import priority
     from .runner import check_packages
-    counts = check_packages(package_ids)
+    niceness = priority.lower()
+    counts = dict(check_packages(package_ids), niceness=niceness["thread"],
+                  niceness_session=niceness["autogroup"])
     log.info("quality checks of %d dataset(s): %s", len(package_ids), counts)
     return counts
 

@@ -3,7 +3,10 @@ a dataset or resource change is committed, run by a real RQ worker; the
 sweep enqueues every dataset or runs the checks itself."""
 from __future__ import annotations
 
+import os
+
 import pytest
+import rq
 
 import ckan.tests.helpers as helpers
 from ckan.lib import jobs as ckan_jobs
@@ -36,6 +39,23 @@ def test_a_change_enqueues_a_job_that_a_worker_runs(files, make_dataset, quality
     assert {r.kind for r in qmodel.of_package(pkg["id"])} == {"link", "openness", "table",
                                                               "metadata", "freshness"}
     assert files.site.hits["/data.csv"] >= 1 and files.site.hits["/report.pdf"] >= 1
+
+
+@pytest.mark.ckan_config("ckanext.molisa.quality.niceness", "7")
+def test_the_job_runs_below_the_portals_priority_and_the_worker_keeps_its_own(
+        files, make_dataset):
+    """The checks' CPU priority is lowered in the work horse RQ forks for
+    the job, not in the process that runs the worker."""
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    pkg = make_dataset(files.url("/data.csv"))
+    [job] = ckan_jobs.get_queue().jobs
+    ckan_jobs.Worker([ckan_jobs.DEFAULT_QUEUE_NAME]).work(burst=True)
+    done = rq.job.Job.fetch(job.id, connection=ckan_jobs.get_queue().connection)
+    result = done.return_value()
+    assert result["resources"] == 1 and result["link:ok"] == 1, result
+    assert result["niceness"] == max(7, before)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+    assert [r.outcome for r in qmodel.history(pkg["resources"][0]["id"], qmodel.LINK)] == ["ok"]
 
 
 @pytest.mark.ckan_config("ckanext.molisa.quality.check_on_change", "false")
