@@ -93,3 +93,29 @@ def test_only_sysadmins_run_the_sweep(quality_unit):
     with pytest.raises(tk.ValidationError) as err:
         act(quality_unit.sysadmin, "molisa_quality_sweep", sync="perhaps")
     assert "sync" in err.value.error_dict
+
+
+def test_the_sync_sweep_in_a_session_of_its_own_lowers_the_whole_session(request,
+                                                                         quality_unit):
+    """``ckan molisa quality-sweep --sync`` started in a new session (as
+    ``make run`` starts the job worker, with setsid): with the kernel's
+    autogroups on, the session's niceness is what counts against the web
+    server, so it is lowered too; the caller's session is not touched."""
+    import subprocess
+    import sys
+    from ckanext.molisa.quality import priority
+    ini = os.path.abspath(request.config.getoption("ckan_ini"))
+    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+    ours = open(priority.AUTOGROUP).read() if os.path.exists(priority.AUTOGROUP) else None
+    done = subprocess.run([ckan, "-c", ini, "molisa", "quality-sweep", "--sync"],
+                          capture_output=True, text=True, start_new_session=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(l for l in done.stdout.splitlines() if l.startswith("niceness="))
+    values = dict(part.split("=") for part in line.split())
+    assert values["niceness"] == "10"                  # config/test.ini.tmpl: the default
+    if priority._autogroup_enabled():
+        assert values["niceness_session"] == "10"
+        assert open(priority.AUTOGROUP).read() == ours
+    else:
+        assert values["niceness_session"] == "None"
+    assert "datasets=" in done.stdout.splitlines()[-1]
