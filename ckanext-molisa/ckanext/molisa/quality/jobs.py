@@ -21,8 +21,10 @@ SWEEP_CHUNK = 50
 
 def check_job(package_ids: list[str]) -> dict[str, int]:
     """The background job: the checks of these datasets, at the checks' own
-    CPU priority (RQ runs each job in a work horse forked for it: the
-    worker keeps its own)."""
+    CPU priority (``priority.lower``: the work horse RQ forks for the job,
+    and the job worker's session when the worker has one of its own, as
+    ``make run`` starts it: from then on every background job of that
+    worker runs below the web server)."""
     from . import priority
     from .runner import check_packages
     niceness = priority.lower()
