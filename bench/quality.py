@@ -12,13 +12,22 @@ in-process HTTP server on loopback (``http.server``, threads): per dataset 7
 CSV files of 200 rows with a declared structure, 1 CSV with a type error,
 1 PDF and 1 link answering 404. The sweep is the real command, ``ckan molisa quality-sweep
 --sync``, in its own process (``parallel_fetches`` = --parallel, loopback
-allowed); its wall time and peak memory (ru_maxrss of the child) are
+allowed), in a session of its own as make run's job worker (so that its
+niceness, ckanext.molisa.quality.niceness, counts against the web server's
+session); its wall time and peak memory (ru_maxrss of the child) are
 measured.
 
 Latency: one gunicorn server (1 worker, as bench/sharing.py) on the same
 database; package_show of a random dataset, one request at a time, first
 --requests while idle, then for as long as the sweep runs. Ratio: p50 during
 / p50 idle. Target: sweep < 10 min, ratio <= 1.10.
+
+Where the interference comes from, measured beside the latency: the CPU
+seconds of the sweep process (from its rusage), of the web worker per request
+(from /proc, idle and during: the same CPU per request in more wall time is
+time spent waiting for a core), of this process (the file server and the
+latency client), PostgreSQL's commits and WAL syncs in the bench database
+(pg_stat_database, pg_stat_wal) and the load average every 5 s.
 
 Writes bench/results/quality.json.
 """
@@ -29,6 +38,7 @@ import http.server
 import json
 import os
 import random
+import resource
 import subprocess
 import sys
 import threading
@@ -143,6 +153,40 @@ def latency(url: str, names: list[str], stop, limit: int | None) -> list[float]:
     return samples
 
 
+def worker_cpu(master: int) -> float:
+    """CPU seconds of the gunicorn master's workers."""
+    ticks = os.sysconf("SC_CLK_TCK")
+    try:
+        with open(f"/proc/{master}/task/{master}/children") as f:
+            children = [int(p) for p in f.read().split()]
+    except OSError:
+        return 0.0
+    total = 0
+    for pid in children:
+        try:
+            with open(f"/proc/{pid}/stat") as f:
+                fields = f.read().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        total += int(fields[11]) + int(fields[12])      # utime, stime
+    return total / ticks
+
+
+def pg_counters(cur) -> dict[str, int]:
+    cur.execute("SELECT xact_commit, tup_inserted, blks_read FROM pg_stat_database "
+                "WHERE datname = 'molisa_bench_quality'")
+    commits, inserted, blks_read = cur.fetchone()
+    cur.execute("SELECT wal_records, wal_sync FROM pg_stat_wal")
+    wal_records, wal_sync = cur.fetchone()
+    return {"commits": commits, "rows_inserted": inserted, "blocks_read": blks_read,
+            "wal_records": int(wal_records), "wal_syncs (whole cluster)": int(wal_sync)}
+
+
+def self_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_SELF)
+    return usage.ru_utime + usage.ru_stime
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--datasets", type=int, default=1000)
@@ -181,11 +225,27 @@ def main() -> None:
                     "WHERE r.state = 'active' AND p.state = 'active'")
         resources = cur.fetchone()[0]
     names = [f"quality-{i:05d}" for i in range(args.datasets)]
+    pg = psycopg2.connect(host="127.0.0.1", port=common.PG_PORT, dbname="molisa_bench_quality",
+                          user="ckan", password=common.DB_PASSWORD)
+    pg.autocommit = True
+    pg_cur = pg.cursor()
     ckan = os.path.join(common.VENV_BIN, "ckan")
     with common.Server(ini, PORT_WEB) as server:
+        master = server.process.pid
         latency(server.url, names, None, 20)                               # warm-up
+        cpu0, load_idle = worker_cpu(master), os.getloadavg()
         idle = latency(server.url, names, None, args.requests)
+        web_cpu_idle = worker_cpu(master) - cpu0
         stop = threading.Event()
+        loads: list[float] = []
+
+        def sample_load():
+            while not stop.wait(5):
+                loads.append(os.getloadavg()[0])
+
+        sampler = threading.Thread(target=sample_load, daemon=True)
+        sampler.start()
+        pg0, cpu1, self0 = pg_counters(pg_cur), worker_cpu(master), self_cpu()
         during: list[float] = []
         worker = threading.Thread(
             target=lambda: during.extend(latency(server.url, names, stop, None)))
@@ -193,25 +253,42 @@ def main() -> None:
         worker.start()
         out_path = ini + ".sweep.log"
         with open(out_path, "w") as out:
+            # a session of its own, as make run's job worker (scripts/run.sh,
+            # setsid): the checks' niceness then counts against the web server
             proc = subprocess.Popen([ckan, "-c", ini, "molisa", "quality-sweep", "--sync"],
-                                    stdout=out, stderr=subprocess.STDOUT)
+                                    stdout=out, stderr=subprocess.STDOUT,
+                                    start_new_session=True)
             _, status, usage = os.wait4(proc.pid, 0)      # this child's own peak memory
         seconds = time.monotonic() - started
         stop.set()
         worker.join()
+        web_cpu_during, bench_cpu = worker_cpu(master) - cpu1, self_cpu() - self0
+        pg1 = pg_counters(pg_cur)
     with open(out_path) as f:
         output = f.read()
     if os.waitstatus_to_exitcode(status):
         sys.exit("the sweep failed:\n" + output[-3000:])
     peak_mib = usage.ru_maxrss / 1024
     counts = output.strip().splitlines()[-1]
+    niceness = next((line for line in output.splitlines() if line.startswith("niceness=")), "")
     idle_s, during_s = common.summary(idle), common.summary(during)
     result = {
         "resources": resources, "datasets": args.datasets, "parallel_fetches": args.parallel,
         "sweep_seconds": round(seconds, 1), "resources_per_second": round(resources / seconds, 1),
-        "peak_rss_mib": round(peak_mib, 1), "counts": counts,
+        "peak_rss_mib": round(peak_mib, 1), "counts": counts, "niceness": niceness,
         "idle_ms": idle_s, "during_ms": during_s,
         "p50_ratio": round(during_s["p50"] / idle_s["p50"], 3),
+        "p95_ratio": round(during_s["p95"] / idle_s["p95"], 3),
+        "load_average_idle": [round(v, 2) for v in load_idle],
+        "load_average_during": {"mean": round(sum(loads) / len(loads), 2) if loads else None,
+                                "max": round(max(loads), 2) if loads else None},
+        "sweep_cpu_seconds": round(usage.ru_utime + usage.ru_stime, 1),
+        "sweep_cpu_share_of_a_core": round((usage.ru_utime + usage.ru_stime) / seconds, 2),
+        "web_cpu_ms_per_request": {
+            "idle": round(1000 * web_cpu_idle / len(idle), 2),
+            "during": round(1000 * web_cpu_during / len(during), 2) if during else None},
+        "bench_process_cpu_seconds_during (file server + latency client)": round(bench_cpu, 1),
+        "postgres_during": {k: pg1[k] - pg0[k] for k in pg1},
         "targets": TARGETS,
     }
     os.makedirs(os.path.join(common.ROOT, "bench", "results"), exist_ok=True)

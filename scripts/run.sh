@@ -89,7 +89,10 @@ if pid_alive "$RUN/worker.pid"; then
     info "background-job worker already running"
 else
     step "Starting the background-job worker"
-    nohup "$CKAN" -c "$ini" jobs worker > "$LOGS/worker.log" 2>&1 &
+    # a session of its own: the quality checks' jobs lower its niceness
+    # (ckanext.molisa.quality.niceness), which the kernel's autogroups
+    # weigh against the web server's session
+    nohup setsid "$CKAN" -c "$ini" jobs worker > "$LOGS/worker.log" 2>&1 &
     echo $! > "$RUN/worker.pid"
 fi
 if pid_alive "$RUN/audit-shipper.pid"; then

@@ -17,6 +17,8 @@
 #                      falling due mailed to units, overdue ones to the IT Centre
 #   report-sweep       `ckan molisa report-sweep --every 3600`: reports of problems
 #                      falling due reminded, overdue ones escalated to the IT Centre
+#   quality-sweep      `ckan molisa quality-sweep --every 86400`: every dataset's
+#                      quality checks enqueued for the workers (first round at start)
 #   anything else      run as a command with the rendered config, e.g.
 #                      `docker compose run --rm ckan-web ckan search-index rebuild`
 #
@@ -351,6 +353,9 @@ case "$role" in
     report-sweep)
         render_config; wait_for_services
         exec ckan molisa report-sweep --every "${REPORT_SWEEP_INTERVAL:-3600}" ;;
+    quality-sweep)
+        render_config; wait_for_services
+        exec ckan molisa quality-sweep --every "${QUALITY_SWEEP_INTERVAL:-86400}" ;;
     *)
         render_config
         exec "$@" ;;

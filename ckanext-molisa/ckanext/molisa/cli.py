@@ -140,7 +140,12 @@ def report_sweep(ctx, every: int, today):
 @click.pass_context
 def quality_sweep(ctx, every: int, sync: bool):
     """Quality checks of every active dataset and its resources: enqueued as
-    background jobs, or here with --sync."""
+    background jobs, or here with --sync (at the niceness
+    ckanext.molisa.quality.niceness, as the background jobs)."""
+    if sync:
+        from .quality import priority
+        niceness = priority.lower()
+        click.echo(f"niceness={niceness['thread']} niceness_session={niceness['autogroup']}")
     _sweep(ctx, "molisa_quality_sweep", {"sync": sync}, every, "quality sweep")
 
 

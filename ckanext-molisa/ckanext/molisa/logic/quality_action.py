@@ -59,6 +59,8 @@ def _public(result: dict[str, Any], resource: dict[str, Any] | None,
             details["url"] = resource["url"]
         else:
             details.pop("url")
+    if not cells:
+        details.pop("content_key", None)     # a digest of the bytes: one may confirm a guess
     if not cells and details.get("errors"):
         details["errors"] = [{k: v for k, v in e.items() if k != "cell"}
                              for e in details["errors"]]

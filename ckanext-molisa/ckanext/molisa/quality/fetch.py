@@ -6,6 +6,12 @@
   networks, empty by default; the tests allow 127.0.0.0/8). Redirects are
   followed by hand, each hop checked the same way, at most
   ``MAX_REDIRECTS``.
+* The host name is resolved once per hop, by the guard, and the connection
+  goes to the address the guard checked (:class:`PinnedAdapter`: the Host
+  header, TLS SNI and certificate check still use the name). The HTTP library
+  never resolves the name again, so a DNS answer that changes between the
+  check and the connection (DNS rebinding) cannot lead it elsewhere. Proxies
+  from the environment are not used: a proxy would resolve the name itself.
 * Connect and read timeouts and a maximum number of bytes read
   (``ckanext.molisa.quality.connect_timeout``, ``read_timeout``,
   ``max_bytes``): a larger body is read up to the limit and marked truncated.
@@ -86,47 +92,109 @@ def _public(address: ipaddress._BaseAddress) -> bool:
                 or address.is_multicast or address.is_reserved or address.is_unspecified)
 
 
-def address_allowed(host: str, port: int) -> Optional[str]:
-    """None if every address ``host`` resolves to may be fetched, else the
-    error code."""
+def resolve(host: str, port: int) -> tuple[Optional[str], Optional[str]]:
+    """(error code, None) unless every address ``host`` resolves to may be
+    fetched; then (None, the address to connect to): the first one the
+    resolver gave."""
     try:
         infos = socket.getaddrinfo(host, port, proto=socket.IPPROTO_TCP)
     except (socket.gaierror, UnicodeError):
-        return UNRESOLVED
+        return UNRESOLVED, None
+    if not infos:
+        return UNRESOLVED, None
     allowed = allowed_networks()
     for info in infos:
         address = ipaddress.ip_address(info[4][0].split("%")[0])
         if _public(address):
             continue
         if not any(address.version == net.version and address in net for net in allowed):
-            return REFUSED_ADDRESS
-    return None
+            return REFUSED_ADDRESS, None
+    return None, str(ipaddress.ip_address(infos[0][4][0].split("%")[0]))
 
 
-def check_url(url: str) -> Optional[str]:
-    """None if ``url`` may be fetched, else the error code."""
+def address_allowed(host: str, port: int) -> Optional[str]:
+    """None if every address ``host`` resolves to may be fetched, else the
+    error code."""
+    return resolve(host, port)[0]
+
+
+def resolve_url(url: str) -> tuple[Optional[str], Optional[str]]:
+    """(error code, None) if ``url`` may not be fetched, else (None, the
+    checked address to connect to)."""
     try:
         parts = urlsplit(url)
         port = parts.port
     except ValueError:
-        return REFUSED_SCHEME
+        return REFUSED_SCHEME, None
     if parts.scheme not in ("http", "https") or not parts.hostname:
-        return REFUSED_SCHEME
-    return address_allowed(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+        return REFUSED_SCHEME, None
+    return resolve(parts.hostname, port or (443 if parts.scheme == "https" else 80))
+
+
+def check_url(url: str) -> Optional[str]:
+    """None if ``url`` may be fetched, else the error code."""
+    return resolve_url(url)[0]
+
+
+class PinnedAdapter(requests.adapters.HTTPAdapter):
+    """Connects to the address the guard checked (the prepared request's
+    ``molisa_address``) instead of resolving the host name again; TLS
+    still sends and verifies the name (SNI, certificate). A request without
+    a checked address is not sent."""
+
+    def build_connection_pool_key_attributes(self, request, verify, cert=None):
+        host_params, pool_kwargs = super().build_connection_pool_key_attributes(
+            request, verify, cert)
+        address = getattr(request, "molisa_address", None)
+        if not address:
+            raise ValueError("no checked address for this request")
+        name = host_params["host"]
+        host_params["host"] = address
+        if host_params["scheme"] == "https":
+            pool_kwargs["server_hostname"] = name
+            pool_kwargs["assert_hostname"] = name
+        return host_params, pool_kwargs
+
+
+def new_session(connections: int = 1) -> requests.Session:
+    """A session whose every connection goes to a checked address."""
+    session = requests.Session()
+    session.trust_env = False                 # no proxy, no .netrc from the environment
+    adapter = PinnedAdapter(pool_connections=connections, pool_maxsize=connections)
+    session.mount("http://", adapter)
+    session.mount("https://", adapter)
+    return session
+
+
+def _host_header(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.netloc.rsplit("@", 1)[-1]
 
 
 def fetch_url(url: str, session: Optional[requests.Session] = None) -> Fetched:
-    session = session or requests.Session()
+    own = session is None
+    session = session or new_session()
+    try:
+        return _fetch_url(url, session)
+    finally:
+        if own:
+            session.close()
+
+
+def _fetch_url(url: str, session: requests.Session) -> Fetched:
     limit = max_bytes()
     current = url
     for _hop in range(MAX_REDIRECTS + 1):
-        refused = check_url(current)
+        refused, address = resolve_url(current)
         if refused:
             return Fetched(url=current, error=refused, refused=refused != UNRESOLVED)
         try:
-            response = session.get(current, stream=True, allow_redirects=False,
-                                   timeout=(connect_timeout(), read_timeout()),
-                                   headers={"User-Agent": USER_AGENT})
+            prepared = session.prepare_request(requests.Request(
+                "GET", current, headers={"User-Agent": USER_AGENT}))
+            prepared.headers["Host"] = _host_header(prepared.url)     # the name, IDNA-encoded
+            prepared.molisa_address = address
+            response = session.send(prepared, stream=True, allow_redirects=False,
+                                    timeout=(connect_timeout(), read_timeout()))
         except requests.Timeout:
             return Fetched(url=current, error=TIMEOUT)
         except (requests.RequestException, ValueError):

@@ -20,9 +20,16 @@ SWEEP_CHUNK = 50
 
 
 def check_job(package_ids: list[str]) -> dict[str, int]:
-    """The background job: the checks of these datasets."""
+    """The background job: the checks of these datasets, at the checks' own
+    CPU priority (``priority.lower``: the work horse RQ forks for the job,
+    and the job worker's session when the worker has one of its own, as
+    ``make run`` starts it: from then on every background job of that
+    worker runs below the web server)."""
+    from . import priority
     from .runner import check_packages
-    counts = check_packages(package_ids)
+    niceness = priority.lower()
+    counts = dict(check_packages(package_ids), niceness=niceness["thread"],
+                  niceness_session=niceness["autogroup"])
     log.info("quality checks of %d dataset(s): %s", len(package_ids), counts)
     return counts
 

@@ -5,16 +5,21 @@ broken link mailed after its second failure in a row.
 
 Fetches run in a thread pool and touch no database; results are written by
 the calling thread. Once a dataset's resources are recorded, its own checks
-run (metadata score, freshness). ``check_packages`` is what the background
-job and the synchronous sweep run.
+run (metadata score, freshness), and all its results are committed at once
+(one commit per dataset, not per resource). A table whose bytes and declared
+structure are those of its previous check keeps that result without running
+Frictionless again. ``check_packages`` is what the background job and the
+synchronous sweep run.
 """
 from __future__ import annotations
 
 import concurrent.futures
+import contextlib
+import hashlib
+import json
 import logging
+import time
 from typing import Any, Iterable
-
-import requests
 
 import ckan.plugins.toolkit as tk
 from ckan import model
@@ -39,10 +44,30 @@ def _package(package_id: str) -> dict[str, Any] | None:
     return pkg if pkg.get("state") == "active" else None
 
 
-def record(pkg: dict[str, Any], resource: dict[str, Any],
-           fetched: fetch.Fetched) -> dict[str, str]:
-    """Store the checks' results of one fetched resource; returns
-    {kind: outcome}."""
+#: bump when tables.validate judges differently: every table is validated again
+TABLE_RULES = b"tables-1"
+
+
+def _content_key(fetched: fetch.Fetched, columns: Any) -> str:
+    """What a table's result depends on: the rules, the bytes read and the
+    declared structure."""
+    digest = hashlib.sha256(TABLE_RULES)
+    digest.update(fetched.body)
+    digest.update(b"\0truncated" if fetched.truncated else b"\0")
+    digest.update(json.dumps(columns, sort_keys=True, default=str).encode())
+    return digest.hexdigest()
+
+
+def record(pkg: dict[str, Any], resource: dict[str, Any], fetched: fetch.Fetched,
+           previous: dict[str, dict] | None = None,
+           timings: dict[str, int] | None = None) -> list[qmodel.Result]:
+    """The checks' results of one fetched resource, added to the session
+    (the caller commits once per dataset). ``previous`` is the resource's
+    latest result per check: a table whose bytes and declared structure are
+    those of the previous table check keeps that result (Frictionless is not
+    run again; ``details.same_as`` names the result it repeats)."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
     now = qmodel.now()
     outcome, score, details = links.outcome(fetched)
     rows = [qmodel.Result(package_id=pkg["id"], resource_id=resource["id"], kind=qmodel.LINK,
@@ -54,32 +79,38 @@ def record(pkg: dict[str, Any], resource: dict[str, Any],
                                   kind=qmodel.OPENNESS, outcome=str(stars), score=float(stars),
                                   details=sdetails, checked_at=now))
         if sdetails["sniffed"] in ("csv", "xlsx"):
-            toutcome, tscore, tdetails = tables.validate(fetched, sdetails["sniffed"],
-                                                         resource.get("columns"))
+            key = _content_key(fetched, resource.get("columns"))
+            before = (previous or {}).get(qmodel.TABLE)
+            if before and (before.get("details") or {}).get("content_key") == key:
+                toutcome, tscore = before["outcome"], before["score"]
+                tdetails = dict(before["details"], same_as=before["details"].get(
+                    "same_as") or before["id"])
+            else:
+                toutcome, tscore, tdetails = tables.validate(fetched, sdetails["sniffed"],
+                                                             resource.get("columns"))
+                tdetails["content_key"] = key
             rows.append(qmodel.Result(package_id=pkg["id"], resource_id=resource["id"],
                                       kind=qmodel.TABLE, outcome=toutcome, score=tscore,
                                       details=tdetails, checked_at=now))
+    timings["ms_checks"] = timings.get("ms_checks", 0) + round(
+        1000 * (time.perf_counter() - started))
     model.Session.add_all(rows)
-    model.repo.commit()
-    if outcome == links.BROKEN and links.newly_broken_twice(resource["id"]):
-        sent = links.mail_broken(pkg, resource, details)
-        rows[0].details = dict(details, mailed=sent)
-        model.repo.commit()
-    return {row.kind: row.outcome for row in rows}
+    return rows
 
 
 def latest_results(package_id: str) -> dict[str, dict[str, dict]]:
     """resource id -> kind -> the latest result (as a dict)."""
     latest: dict[str, dict[str, dict]] = {}
-    for row in qmodel.of_package(package_id):                # newest first
+    for row in qmodel.latest_of_packages([package_id]):
         if row.resource_id:
-            latest.setdefault(row.resource_id, {}).setdefault(row.kind, row.as_dict())
+            latest.setdefault(row.resource_id, {})[row.kind] = row.as_dict()
     return latest
 
 
-def record_dataset(pkg: dict[str, Any]) -> dict[str, str]:
+def record_dataset(pkg: dict[str, Any]) -> list[qmodel.Result]:
     """The dataset's own checks (metadata score, freshness), once its
-    resources are checked; returns {kind: outcome}."""
+    resources' results are in the session (flushed here), added to it."""
+    model.Session.flush()
     now = qmodel.now()
     rating, points, details = metadata.score(pkg, latest_results(pkg["id"]))
     fresh, fscore, fdetails = freshness.check(pkg, now.date())
@@ -88,53 +119,97 @@ def record_dataset(pkg: dict[str, Any]) -> dict[str, str]:
             qmodel.Result(package_id=pkg["id"], kind=qmodel.FRESHNESS, outcome=fresh,
                           score=fscore, details=fdetails, checked_at=now)]
     model.Session.add_all(rows)
+    return rows
+
+
+def finish_dataset(pkg: dict[str, Any], resources: dict[str, dict],
+                   links_broken: list[qmodel.Result],
+                   timings: dict[str, int] | None = None) -> list[qmodel.Result]:
+    """A dataset whose resources are all checked: its own checks, one
+    commit for all its results, then the mail of each link newly broken
+    twice."""
+    timings = {} if timings is None else timings
+    started = time.perf_counter()
+    rows = record_dataset(pkg)
+    to_mail = [row for row in links_broken if links.newly_broken_twice(row.resource_id)]
     model.repo.commit()
-    return {row.kind: row.outcome for row in rows}
+    timings["ms_store"] = timings.get("ms_store", 0) + round(
+        1000 * (time.perf_counter() - started))
+    for row in to_mail:
+        sent = links.mail_broken(pkg, resources[row.resource_id], row.details)
+        row.details = dict(row.details, mailed=sent)
+    if to_mail:
+        model.repo.commit()
+    return rows
+
+
+class _Open:
+    """A dataset whose resources are being checked."""
+
+    def __init__(self, pkg: dict[str, Any]):
+        self.pkg = pkg
+        self.resources = {r["id"]: r for r in pkg.get("resources") or []}
+        self.left = len(self.resources)
+        self.previous = latest_results(pkg["id"]) if self.resources else {}
+        self.broken: list[qmodel.Result] = []
 
 
 def check_packages(package_ids: Iterable[str]) -> dict[str, int]:
     """Run the checks on every resource of the datasets, then on each
-    dataset; counts of outcomes."""
+    dataset; counts of outcomes (and ``ms_<stage>``: milliseconds spent
+    waiting for fetches, in package_show, in the checks, in storing)."""
     counts: dict[str, int] = {"resources": 0}
     workers = parallel_fetches()
-    session = requests.Session()
-    adapter = requests.adapters.HTTPAdapter(pool_connections=workers, pool_maxsize=workers)
-    session.mount("http://", adapter)
-    session.mount("https://", adapter)
-    pending: dict[concurrent.futures.Future, tuple[dict, dict]] = {}
-    left: dict[str, int] = {}               # dataset id -> resources not yet recorded
+    session = fetch.new_session(workers)
+    pending: dict[concurrent.futures.Future, tuple[_Open, dict]] = {}
 
-    def count(outcomes: dict[str, str]) -> None:
-        for kind, outcome in outcomes.items():
-            key = f"{kind}:{outcome}"
+    @contextlib.contextmanager
+    def timed(stage: str):
+        started = time.perf_counter()
+        try:
+            yield
+        finally:
+            key = "ms_" + stage
+            counts[key] = counts.get(key, 0) + round(1000 * (time.perf_counter() - started))
+
+    def count(rows: list[qmodel.Result]) -> None:
+        for row in rows:
+            key = f"{row.kind}:{row.outcome}"
             counts[key] = counts.get(key, 0) + 1
 
     def drain(until: int) -> None:
         while len(pending) > until:
-            done, _ = concurrent.futures.wait(
-                pending, return_when=concurrent.futures.FIRST_COMPLETED)
+            with timed("waiting_for_fetches"):
+                done, _ = concurrent.futures.wait(
+                    pending, return_when=concurrent.futures.FIRST_COMPLETED)
             for future in done:
-                pkg, resource = pending.pop(future)
-                count(record(pkg, resource, future.result()))
+                dataset, resource = pending.pop(future)
+                rows = record(dataset.pkg, resource, future.result(),
+                              dataset.previous.get(resource["id"]), counts)
+                count(rows)
+                if rows[0].outcome == links.BROKEN:
+                    dataset.broken.append(rows[0])
                 counts["resources"] += 1
-                left[pkg["id"]] -= 1
-                if not left[pkg["id"]]:
-                    del left[pkg["id"]]
-                    count(record_dataset(pkg))
+                dataset.left -= 1
+                if not dataset.left:
+                    count(finish_dataset(dataset.pkg, dataset.resources, dataset.broken,
+                                         counts))
 
-    with concurrent.futures.ThreadPoolExecutor(workers, "molisa-quality") as pool:
-        for package_id in package_ids:
-            pkg = _package(package_id)
-            if pkg is None:
-                continue
-            resources = pkg.get("resources") or []
-            if not resources:
-                count(record_dataset(pkg))
-                continue
-            left[pkg["id"]] = len(resources)
-            for resource in resources:
-                pending[pool.submit(fetch.fetch, resource, session)] = (pkg, resource)
-                drain(2 * workers)        # a bounded window: memory stays flat
-        drain(0)
-    session.close()
+    try:
+        with concurrent.futures.ThreadPoolExecutor(workers, "molisa-quality") as pool:
+            for package_id in package_ids:
+                with timed("package_show"):
+                    pkg = _package(package_id)
+                if pkg is None:
+                    continue
+                dataset = _Open(pkg)
+                if not dataset.left:
+                    count(finish_dataset(pkg, {}, [], counts))
+                    continue
+                for resource in dataset.resources.values():
+                    pending[pool.submit(fetch.fetch, resource, session)] = (dataset, resource)
+                    drain(2 * workers)        # a bounded window: memory stays flat
+            drain(0)
+    finally:
+        session.close()
     return counts

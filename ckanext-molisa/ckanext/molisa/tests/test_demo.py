@@ -1,6 +1,7 @@
 """The demo catalogue: realistic datasets with CSV files in the file store and
 rows in the DataStore, loaded through CKAN's actions."""
 import collections
+import datetime
 
 import pytest
 
@@ -68,3 +69,46 @@ def test_the_catalogue_is_data_and_its_tables_are_the_same_every_time():
     first, second = catalogue.demo_datasets(), catalogue.demo_datasets()
     assert [i["dataset"]["name"] for i in first] == names
     assert first == second
+
+
+@pytest.mark.req("R6.2", "R14.1")
+@pytest.mark.usefixtures("clean_queues")
+def test_the_demo_shows_quality_results_after_the_first_sweep_round(app, ckan_config, tmp_path,
+                                                                    monkeypatch):
+    """As ``make run`` does: the demo loaded (each dataset's checks enqueued
+    on commit), the quality sweep's first round at start (enqueued), the
+    background-job worker (a real forking RQ worker) runs the jobs. Then the
+    demo's pages show badges, and its units' quality pages a trend, without
+    waiting for the daily round."""
+    from ckan.lib import jobs as ckan_jobs
+    monkeypatch.setitem(ckan_config, "ckan.storage_path", str(tmp_path))
+    admin = factories.Sysadmin()
+    helpers.call_action("molisa_units_seed", context={"user": admin["name"]})
+    loaded = helpers.call_action("molisa_demo_load", context={"user": admin["name"]}, limit=3,
+                                 with_datastore=False)
+    assert len(loaded["created"]) == 3
+    swept = helpers.call_action("molisa_quality_sweep", context={"user": admin["name"]})
+    assert swept["jobs"] >= 1
+    ckan_jobs.Worker([ckan_jobs.DEFAULT_QUEUE_NAME]).work(burst=True)
+    assert len(ckan_jobs.get_queue()) == 0
+    for item in catalogue.demo_datasets()[:3]:
+        name = item["dataset"]["name"]
+        quality = helpers.call_action("molisa_quality_show", context={"user": admin["name"]},
+                                      id=name)
+        assert quality["dataset"]["metadata"]["latest"]["outcome"] in (
+            "excellent", "good", "sufficient", "bad")
+        assert quality["dataset"]["freshness"]["latest"]["outcome"]
+        resources = quality["resources"]
+        assert resources
+        for resource in resources:                  # files in the file store, read from it
+            assert resource["checks"]["link"]["latest"]["outcome"] == "ok"
+            assert resource["checks"]["openness"]["latest"]["score"] == 3      # CSV
+            assert resource["checks"]["table"]["latest"]["outcome"] in ("valid", "invalid")
+        if item["dataset"]["access_level"] == "internal":
+            continue
+        html = app.get(f"/dataset/{name}").get_data(as_text=True)
+        assert "molisa-quality-badges" in html and 'data-quality="metadata"' in html
+        unit = helpers.call_action("package_show", id=name)["organization"]["name"]
+        page = app.get(f"/quality/unit/{unit}").get_data(as_text=True)
+        assert "molisa-quality-trend" in page and 'data-module="molisa-quality-chart"' in page
+        assert datetime.datetime.now(datetime.timezone.utc).date().isoformat() in page

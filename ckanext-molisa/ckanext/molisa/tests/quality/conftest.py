@@ -42,11 +42,13 @@ def xlsx(rows=(("ha-noi", 2024, 120),)) -> bytes:
 
 class Site:
     """What the server answers: path -> (status, content type, body) or
-    ("redirect", location); ``hits`` counts the requests per path."""
+    ("redirect", location); ``hits`` counts the requests per path, ``hosts``
+    the Host headers it was sent."""
 
     def __init__(self):
         self.routes: dict[str, tuple] = {}
         self.hits: dict[str, int] = {}
+        self.hosts: set[str] = set()
         self.lock = threading.Lock()
 
 
@@ -58,6 +60,7 @@ def _handler(site: Site):
         def do_GET(self):
             with site.lock:
                 site.hits[self.path] = site.hits.get(self.path, 0) + 1
+                site.hosts.add(self.headers.get("Host") or "")
             route = site.routes.get(self.path)
             if route is None:
                 self.send_error(404)

@@ -2,9 +2,18 @@
 address unless allowed, redirects checked hop by hop, bytes bounded."""
 from __future__ import annotations
 
+import http.server
+import socket
+import sys
+import threading
+from types import SimpleNamespace
+
 import pytest
+import requests
 
 from ckanext.molisa.quality import fetch
+
+from .conftest import CSV, Site, _handler
 
 LOOPBACK = pytest.mark.ckan_config("ckanext.molisa.quality.allowed_networks", "127.0.0.0/8")
 
@@ -86,3 +95,98 @@ def test_a_server_that_does_not_answer_times_out(files):
     finally:
         listener.close()
     assert got.error == fetch.TIMEOUT
+
+
+# --- DNS rebinding: the name is resolved once per hop, by the guard, and the
+# connection goes to the address it checked ------------------------------------
+
+class _NetworkLog:
+    """Every name resolution and connection this process makes while
+    ``recording`` (Python's audit events ``socket.getaddrinfo`` and
+    ``socket.connect``, raised by the socket module itself)."""
+
+    def __init__(self):
+        self.recording = False
+        self.events: list[tuple[str, tuple]] = []
+        self.lock = threading.Lock()
+
+    def __call__(self, event, args):
+        if self.recording and event in ("socket.getaddrinfo", "socket.connect"):
+            with self.lock:
+                self.events.append((event, args))
+
+    def lookups(self, name: str) -> int:
+        return sum(1 for e, a in self.events if e == "socket.getaddrinfo" and a[0] == name)
+
+    def connections(self, port: int) -> list[str]:
+        return [a[1][0] for e, a in self.events
+                if e == "socket.connect" and isinstance(a[1], tuple) and len(a[1]) >= 2
+                and a[1][1] == port]
+
+
+_NETWORK_LOG = _NetworkLog()
+sys.addaudithook(_NETWORK_LOG)   # audit hooks cannot be removed: one for the session
+
+
+@pytest.fixture
+def network_log():
+    _NETWORK_LOG.events.clear()
+    _NETWORK_LOG.recording = True
+    yield _NETWORK_LOG
+    _NETWORK_LOG.recording = False
+
+
+@pytest.fixture
+def named_server():
+    """The loopback file server on the address ``localhost`` resolves to
+    first (127.0.0.1, or ::1 where /etc/hosts says so), reached by name."""
+    site = Site()
+    site.routes.update({"/data.csv": (200, "text/csv", CSV),
+                        "/moved": ("redirect", "/data.csv")})
+    family, _, _, _, sockaddr = socket.getaddrinfo("localhost", 0, proto=socket.IPPROTO_TCP)[0]
+    server_class = type("Server", (http.server.ThreadingHTTPServer,),
+                        {"address_family": family})
+    server = server_class((sockaddr[0], 0), _handler(site))
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    port = server.server_address[1]
+    yield SimpleNamespace(site=site, port=port, address=sockaddr[0],
+                          url=lambda path: f"http://localhost:{port}{path}")
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.mark.req("R6.2")
+def test_a_name_that_resolves_to_a_forbidden_address_is_refused(named_server, network_log):
+    got = fetch.fetch_url(named_server.url("/data.csv"))
+    assert got.refused and got.error == fetch.REFUSED_ADDRESS
+    assert named_server.site.hits == {}
+    assert network_log.connections(named_server.port) == []
+
+
+@pytest.mark.req("R6.2")
+@pytest.mark.ckan_config("ckanext.molisa.quality.allowed_networks", "127.0.0.0/8 ::1/128")
+def test_an_allowed_name_is_fetched_from_the_address_the_guard_checked(named_server,
+                                                                       network_log):
+    """Through a redirect: each hop's name is resolved once (the guard's
+    look-up), the HTTP library resolves nothing, and every connection goes
+    to the checked address, so a DNS answer that changes after the check
+    (rebinding) is never used."""
+    got = fetch.fetch_url(named_server.url("/moved"))
+    assert got.ok and got.status == 200 and got.body == CSV
+    assert got.url == named_server.url("/data.csv")
+    assert named_server.site.hits == {"/moved": 1, "/data.csv": 1}
+    assert network_log.lookups("localhost") == 2                 # one per hop
+    connected = network_log.connections(named_server.port)
+    assert connected and set(connected) == {named_server.address}
+    # the server saw the name, not the address, in the Host header
+    assert named_server.site.hosts == {f"localhost:{named_server.port}"}
+
+
+@pytest.mark.req("R6.2")
+@pytest.mark.ckan_config("ckanext.molisa.quality.allowed_networks", "127.0.0.0/8 ::1/128")
+def test_a_request_without_a_checked_address_is_not_sent(named_server, network_log):
+    session = fetch.new_session()
+    with pytest.raises(requests.RequestException):
+        session.get(named_server.url("/data.csv"), timeout=5)
+    assert named_server.site.hits == {}
+    assert network_log.connections(named_server.port) == []

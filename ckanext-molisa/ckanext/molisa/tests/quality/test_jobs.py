@@ -3,7 +3,10 @@ a dataset or resource change is committed, run by a real RQ worker; the
 sweep enqueues every dataset or runs the checks itself."""
 from __future__ import annotations
 
+import os
+
 import pytest
+import rq
 
 import ckan.tests.helpers as helpers
 from ckan.lib import jobs as ckan_jobs
@@ -36,6 +39,23 @@ def test_a_change_enqueues_a_job_that_a_worker_runs(files, make_dataset, quality
     assert {r.kind for r in qmodel.of_package(pkg["id"])} == {"link", "openness", "table",
                                                               "metadata", "freshness"}
     assert files.site.hits["/data.csv"] >= 1 and files.site.hits["/report.pdf"] >= 1
+
+
+@pytest.mark.ckan_config("ckanext.molisa.quality.niceness", "7")
+def test_the_job_runs_below_the_portals_priority_and_the_worker_keeps_its_own(
+        files, make_dataset):
+    """The checks' CPU priority is lowered in the work horse RQ forks for
+    the job, not in the process that runs the worker."""
+    before = os.getpriority(os.PRIO_PROCESS, 0)
+    pkg = make_dataset(files.url("/data.csv"))
+    [job] = ckan_jobs.get_queue().jobs
+    ckan_jobs.Worker([ckan_jobs.DEFAULT_QUEUE_NAME]).work(burst=True)
+    done = rq.job.Job.fetch(job.id, connection=ckan_jobs.get_queue().connection)
+    result = done.return_value()
+    assert result["resources"] == 1 and result["link:ok"] == 1, result
+    assert result["niceness"] == max(7, before)
+    assert os.getpriority(os.PRIO_PROCESS, 0) == before
+    assert [r.outcome for r in qmodel.history(pkg["resources"][0]["id"], qmodel.LINK)] == ["ok"]
 
 
 @pytest.mark.ckan_config("ckanext.molisa.quality.check_on_change", "false")
@@ -73,3 +93,29 @@ def test_only_sysadmins_run_the_sweep(quality_unit):
     with pytest.raises(tk.ValidationError) as err:
         act(quality_unit.sysadmin, "molisa_quality_sweep", sync="perhaps")
     assert "sync" in err.value.error_dict
+
+
+def test_the_sync_sweep_in_a_session_of_its_own_lowers_the_whole_session(request,
+                                                                         quality_unit):
+    """``ckan molisa quality-sweep --sync`` started in a new session (as
+    ``make run`` starts the job worker, with setsid): with the kernel's
+    autogroups on, the session's niceness is what counts against the web
+    server, so it is lowered too; the caller's session is not touched."""
+    import subprocess
+    import sys
+    from ckanext.molisa.quality import priority
+    ini = os.path.abspath(request.config.getoption("ckan_ini"))
+    ckan = os.path.join(os.path.dirname(sys.executable), "ckan")
+    ours = open(priority.AUTOGROUP).read() if os.path.exists(priority.AUTOGROUP) else None
+    done = subprocess.run([ckan, "-c", ini, "molisa", "quality-sweep", "--sync"],
+                          capture_output=True, text=True, start_new_session=True, timeout=300)
+    assert done.returncode == 0, done.stderr[-2000:]
+    line = next(l for l in done.stdout.splitlines() if l.startswith("niceness="))
+    values = dict(part.split("=") for part in line.split())
+    assert values["niceness"] == "10"                  # config/test.ini.tmpl: the default
+    if priority._autogroup_enabled():
+        assert values["niceness_session"] == "10"
+        assert open(priority.AUTOGROUP).read() == ours
+    else:
+        assert values["niceness_session"] == "None"
+    assert "datasets=" in done.stdout.splitlines()[-1]

@@ -98,3 +98,35 @@ def test_a_truncated_csv_is_judged_on_its_whole_rows(files, make_dataset):
     runner.check_packages([pkg["id"]])
     row = table_result(pkg)
     assert row.details["truncated"] and row.outcome == "valid" and row.details["rows"] == 1
+
+
+@pytest.mark.req("R6.2")
+def test_an_unchanged_table_keeps_its_result_and_a_changed_one_is_validated_again(
+        files, make_dataset, quality_unit):
+    """The daily sweep does not run Frictionless again on the same bytes
+    with the same declared structure: the new result repeats the previous
+    one and names it. New bytes, or a new structure, are validated."""
+    import ckan.tests.helpers as helpers
+    pkg = make_dataset({"url": files.url("/data.csv"), "columns": COLUMNS})
+    resource_id = pkg["resources"][0]["id"]
+    runner.check_packages([pkg["id"]])
+    runner.check_packages([pkg["id"]])
+    second, first = qmodel.history(resource_id, qmodel.TABLE)
+    assert (first.outcome, second.outcome) == ("valid", "valid")
+    assert "same_as" not in first.details and second.details["same_as"] == first.id
+    assert second.details["rows"] == first.details["rows"] == 3
+    assert files.site.hits["/data.csv"] == 2             # fetched each time, all the same
+
+    files.site.routes["/data.csv"] = (200, "text/csv", BAD_CSV)
+    runner.check_packages([pkg["id"]])
+    third = qmodel.history(resource_id, qmodel.TABLE)[0]
+    assert third.outcome == "invalid" and "same_as" not in third.details
+    assert third.details["counts"].get("type")
+
+    helpers.call_action("resource_patch", context={"user": quality_unit.sysadmin["name"]},
+                        id=resource_id, columns=[{"name": "tinh", "type": "text"},
+                                                 {"name": "nam", "type": "text"},
+                                                 {"name": "so_nguoi", "type": "text"}])
+    runner.check_packages([pkg["id"]])
+    fourth = qmodel.history(resource_id, qmodel.TABLE)[0]
+    assert "same_as" not in fourth.details and "type" not in fourth.details["counts"]
