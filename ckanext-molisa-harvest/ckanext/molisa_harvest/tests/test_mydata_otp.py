@@ -240,3 +240,31 @@ def test_the_address_is_kept_sealed(harvested):
     assert subject_keys.open_contact(other_pid, mine[0]) is None
     assert not [c for c, h in stored if h == subject_keys.subject_hash(without[0]) and c]
     assert otp.address_of(pid) == address and otp.address_of(without[0]) is None
+
+
+@pytest.mark.req("R17.2")
+def test_the_links_to_my_data(app, harvested):
+    import ckan.tests.factories as factories
+    from ckanext.molisa_identity import accounts
+    login = app.get("/user/login")
+    assert 'id="molisa-mydata-otp"' in login.body and "/my-data/otp" in login.body
+    assert "mật khẩu dùng một lần" in login.body
+    english = app.get("/en/user/login")
+    assert "one-time password" in english.body
+    assert 'id="molisa-mydata-link"' not in app.get("/").body
+    citizen, _ = accounts.user_for_claims({"pid": _people(harvested)[0][0][0], "name": "An",
+                                           "sub": "x-1"})
+    from ckan import model
+    model.Session.commit()   # as the log-in's request does
+    official = factories.User()
+    for user, shown in ((citizen.name, True), (official["name"], False)):
+        token = helpers.call_action("api_token_create", context={"user": user}, user=user,
+                                    name="t")["token"]
+        page = app.get("/", headers={"Authorization": token})
+        assert "account avatar authed" in page.body
+        assert ('id="molisa-mydata-link"' in page.body) is shown
+    # the form itself, in both languages
+    form = app.get("/my-data/otp")
+    assert form.status_code == 200 and 'name="pid"' in form.body
+    assert "Số định danh cá nhân (12 chữ số)" in form.body
+    assert "Personal identification number (12 digits)" in app.get("/en/my-data/otp").body
