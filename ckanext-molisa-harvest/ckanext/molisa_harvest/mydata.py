@@ -4,9 +4,12 @@ data), found through the subject index (``subjects``) by the keyed hash of the
 number verified for their account, with the dataset, its managing unit and
 the date of its last update; as a page, CSV and JSON.
 
-The person's hash comes only from :func:`ckanext.molisa.subjects.subject_of`
-(the verified e-ID), never from the request; the auth function
-``molisa_mydata_records`` is the one place that decides.
+The person's hash comes only from :func:`subject_for`: the verified e-ID of
+the account (:func:`ckanext.molisa.subjects.subject_of`) or a session opened
+by a one-time password (:mod:`.otp`, whose token the view puts into the
+action's context from the person's cookie), never from the request's
+parameters; the auth function ``molisa_mydata_records`` is the one place that
+decides.
 """
 from __future__ import annotations
 
@@ -15,13 +18,30 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.molisa import spreadsheets
+from ckanext.molisa import spreadsheets, subjects as subject_keys
 
-from . import subjects
+from . import otp, subjects
+
+#: the context key under which a view passes the token of a one-time-password
+#: session (only the view sets it, from the person's cookie; the API cannot)
+OTP_SESSION = "molisa_mydata_otp_session"
 
 #: columns of the DataStore that are not the record's
 HIDDEN_FIELDS = ("_id", "_full_text")
 CSV_HEADER = ("dataset", "dataset_title", "unit", "last_update", "row", "column", "value")
+
+
+def subject_for(context: dict[str, Any]) -> str | None:
+    """The keyed hash of the person a call is for: the verified e-ID number
+    of an active account, else that of a live one-time-password session
+    named in the context; else None (then nothing is shown)."""
+    name = context.get("user")
+    user = model.User.get(name) if isinstance(name, str) and name else None
+    if user is not None and user.state == "active":
+        digest = subject_keys.subject_of(user.id)
+        if digest:
+            return digest
+    return otp.session_subject(context.get(OTP_SESSION))
 
 
 def records_for(subject_hash: str) -> dict[str, Any]:

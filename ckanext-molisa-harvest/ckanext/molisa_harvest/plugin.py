@@ -9,14 +9,16 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 
 from ckanext.molisa import redact
 from ckanext.molisa.interfaces import IMolisaVisibility
-from ckanext.molisa_harvest import facets, visibility
-from ckanext.molisa_harvest.logic import action, auth
+from ckanext.molisa_harvest import facets, helpers, visibility
+from ckanext.molisa_harvest.logic import action, auth, validators
 
 
 @tk.blanket.cli
 @tk.blanket.config_declarations
 @tk.blanket.actions(action.get_actions)
 @tk.blanket.auth_functions(auth.get_auth_functions)
+@tk.blanket.validators(validators.get_validators)
+@tk.blanket.helpers(helpers.get_helpers)
 @tk.blanket.blueprints
 class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     """Registrations only."""

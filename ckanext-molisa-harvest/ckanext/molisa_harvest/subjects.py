@@ -23,21 +23,25 @@ subject_table = sa.Table(
     sa.Column("row_id", sa.BigInteger, primary_key=True),
     sa.Column("subject_hash", sa.Text, nullable=False),
     sa.Column("package_id", sa.Text, nullable=False),
+    # the row's e-mail address sealed under the person's number
+    # (ckanext.molisa.subjects.seal_contact), where the source names one
+    sa.Column("contact", sa.Text, nullable=True),
     extend_existing=True,
 )
 
 BATCH = 5000
 
 
-def replace(resource_id: str, package_id: str, entries: Iterable[tuple[int, str]]) -> int:
+def replace(resource_id: str, package_id: str, entries: Iterable[tuple]) -> int:
     """The resource's entries become ``entries`` ((row ``_id``, subject hash)
-    pairs); returns how many. The caller commits."""
+    pairs, or triples with the sealed contact address or None); returns how
+    many. The caller commits."""
     session = model.Session
     session.execute(subject_table.delete().where(subject_table.c.resource_id == resource_id))
     count, batch = 0, []
-    for row_id, digest in entries:
+    for row_id, digest, *contact in entries:
         batch.append({"resource_id": resource_id, "row_id": row_id, "subject_hash": digest,
-                      "package_id": package_id})
+                      "package_id": package_id, "contact": contact[0] if contact else None})
         if len(batch) >= BATCH:
             session.execute(subject_table.insert(), batch)
             count += len(batch)
@@ -85,3 +89,19 @@ def count_for(resource_id: str) -> int:
     return model.Session.execute(
         sa.select(sa.func.count()).select_from(subject_table)
         .where(subject_table.c.resource_id == resource_id)).scalar()
+
+
+def contacts_of(subject_hash: str) -> list[str]:
+    """The sealed contact addresses of one person in active datasets, the
+    most recently updated dataset and the latest row first."""
+    pkg = model.Package.__table__
+    res = model.Resource.__table__
+    query = (sa.select(subject_table.c.contact)
+             .join(pkg, pkg.c.id == subject_table.c.package_id)
+             .join(res, res.c.id == subject_table.c.resource_id)
+             .where(subject_table.c.subject_hash == subject_hash)
+             .where(subject_table.c.contact.isnot(None))
+             .where(pkg.c.state == "active")
+             .where(res.c.state == "active")
+             .order_by(pkg.c.metadata_modified.desc(), subject_table.c.row_id.desc()))
+    return [row[0] for row in model.Session.execute(query)]

@@ -14,7 +14,7 @@ from flask import Blueprint, Response, make_response
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa.contexts import call_for_page
+from ckanext.molisa.contexts import call_for_page, request_context
 
 from . import mydata
 
@@ -50,27 +50,68 @@ def run_now(id: str):
     return tk.redirect_to("molisa_harvest.health", id=id)
 
 
+OTP_COOKIE = "molisa_mydata_otp"
+
+
+def _context() -> dict[str, Any]:
+    """The current user's context, with the token of a one-time-password
+    session when the person's cookie holds one (only here does it enter a
+    context)."""
+    context = request_context()
+    token = tk.request.cookies.get(OTP_COOKIE)
+    if token:
+        context[mydata.OTP_SESSION] = token
+    return context
+
+
+def _has_session() -> bool:
+    return bool(tk.request.cookies.get(OTP_COOKIE))
+
+
 def _my_records():
-    return call_for_page("molisa_mydata_records", {},
-                         forbidden=tk._("Log in with the e-ID to see your data"),
-                         not_found=tk._("Log in with the e-ID to see your data"))
+    try:
+        return tk.get_action("molisa_mydata_records")(_context(), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc) or tk._("Log in with the e-ID to see your data"))
+
+
+def _no_store(response):
+    response.headers["Cache-Control"] = "no-store"   # a person's records: never cached
+    return response
+
+
+def _to_log_in():
+    """Someone with neither an account nor a live code session: the log-in
+    page, which offers the e-ID and the one-time password."""
+    if _has_session():   # the session ran out
+        tk.h.flash_notice(tk._("Your session with a one-time password has ended: ask for a "
+                               "new code."))
+        response = tk.redirect_to("molisa_mydata.otp")
+        response.delete_cookie(OTP_COOKIE, path="/")
+        return response
+    return tk.redirect_to("user.login", next=tk.request.full_path)
+
+
+def _anonymous_without_session() -> bool:
+    if tk.current_user.is_authenticated:
+        return False
+    return mydata.subject_for(_context()) is None
 
 
 @molisa_mydata.route("/")
 def records():
-    if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", next=tk.request.full_path)
-    response = make_response(tk.render("molisa_mydata/records.html", {"result": _my_records()}))
-    response.headers["Cache-Control"] = "no-store"   # a person's records: never cached
-    return response
+    if _anonymous_without_session():
+        return _to_log_in()
+    return _no_store(make_response(tk.render("molisa_mydata/records.html", {
+        "result": _my_records(), "otp_session": _has_session()})))
 
 
 @molisa_mydata.route("/records.<fmt>")
 def download(fmt: str):
     if fmt not in ("csv", "json"):
         return tk.abort(404, tk._("Unknown format: CSV or JSON"))
-    if not tk.current_user.is_authenticated:
-        return tk.redirect_to("user.login", next=tk.request.full_path)
+    if _anonymous_without_session():
+        return _to_log_in()
     result = _my_records()
     if fmt == "csv":
         body, mimetype = mydata.to_csv(result), "text/csv; charset=utf-8"
@@ -80,3 +121,50 @@ def download(fmt: str):
     return Response(body, mimetype=mimetype, headers={
         "Content-Disposition": f"attachment; filename=my-data.{fmt}",
         "Cache-Control": "no-store"})
+
+
+def _errors(exc: tk.ValidationError) -> dict[str, list[str]]:
+    return exc.error_dict if isinstance(exc.error_dict, dict) else {"": [str(exc)]}
+
+
+@molisa_mydata.route("/otp", methods=["GET", "POST"])
+def otp():
+    """Step 1: the personal identification number; the answer names where
+    the code went (masked), the same for a number the data does not hold."""
+    if tk.request.method == "GET":
+        return _no_store(make_response(tk.render("molisa_mydata/otp.html", {"errors": {}})))
+    pid = tk.request.form.get("pid", "")
+    try:
+        sent = tk.get_action("molisa_mydata_otp_request")(request_context(), {"pid": pid})
+    except tk.ValidationError as exc:
+        return _no_store(make_response(tk.render("molisa_mydata/otp.html",
+                                                 {"errors": _errors(exc)}), 400))
+    return _no_store(make_response(tk.render("molisa_mydata/otp_code.html",
+                                             {"sent": sent, "errors": {}})))
+
+
+@molisa_mydata.route("/otp/verify", methods=["POST"])
+def otp_verify():
+    """Step 2: the code; a correct one opens the session (cookie) and shows
+    the records."""
+    form = tk.request.form
+    data = {"challenge": form.get("challenge", ""), "code": form.get("code", "")}
+    try:
+        session = tk.get_action("molisa_mydata_otp_verify")(request_context(), data)
+    except tk.ValidationError as exc:
+        sent = {"challenge": data["challenge"], "sent_to": form.get("sent_to", "")[:120]}
+        return _no_store(make_response(tk.render("molisa_mydata/otp_code.html",
+                                                 {"sent": sent, "errors": _errors(exc)}), 400))
+    response = tk.redirect_to("molisa_mydata.records")
+    response.set_cookie(OTP_COOKIE, session["session"], max_age=session["expires_in"],
+                        path="/", httponly=True, samesite="Lax",
+                        secure=(tk.config.get("ckan.site_url") or "").startswith("https:"))
+    return response
+
+
+@molisa_mydata.route("/otp/end", methods=["POST"])
+def otp_end():
+    tk.get_action("molisa_mydata_otp_end")(_context(), {})
+    response = tk.redirect_to("home.index")
+    response.delete_cookie(OTP_COOKIE, path="/")
+    return response

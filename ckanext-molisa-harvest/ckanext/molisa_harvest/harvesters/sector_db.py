@@ -242,7 +242,7 @@ class MolisaSectorDbHarvester(HarvesterBase):
             raise _DatasetError(f"Dataset {ds['name']}: the query fails: {e}".strip()) from e
         present = [d.name for d in cur.description]
         missing = [c["name"] for c in ds["columns"] if c["name"] not in present]
-        for extra in (ds["updated_at"], ds.get("subject_id")):
+        for extra in (ds["updated_at"], ds.get("subject_id"), ds.get("subject_email")):
             if extra and extra not in present:
                 missing.append(extra)
         if missing:
@@ -271,13 +271,19 @@ class MolisaSectorDbHarvester(HarvesterBase):
               hashes: str | None = None) -> tuple[list, int]:
         """The rows into the CSV file ``fd``; with ``hashes``, the keyed hash
         of each row's personal identification number into that file, one
-        line per row in the CSV's order (empty when the value is not one)."""
+        line per row in the CSV's order (empty when the value is not one);
+        with ``subject_email``, a tab and the row's e-mail address sealed
+        under the person's number (``subject_keys.seal_contact``; empty when
+        there is none). The number and the address never reach the file in
+        clear."""
         names = [c["name"] for c in ds["columns"]]
         width = len(names)
         cols = ", ".join(_quote(n) for n in names)
         order = ", ".join(str(i + 1) for i in range(len(names)))
         if hashes:
             cols += ", " + _quote(ds["subject_id"])
+            if ds.get("subject_email"):
+                cols += ", " + _quote(ds["subject_email"])
         scanner = (personal_data.ValueScanner(names)
                    if ds["access_level"] == access_levels.OPEN else None)
         count = 0
@@ -301,7 +307,12 @@ class MolisaSectorDbHarvester(HarvesterBase):
                 for row in batch:
                     if h is not None:
                         pid = subject_keys.normalise(row[width])
-                        h.write((subject_keys.subject_hash(pid) if pid else "") + "\n")
+                        line = subject_keys.subject_hash(pid) if pid else ""
+                        if len(row) > width + 1:
+                            address = str(row[width + 1] or "").strip()
+                            if pid and sector_db_config.is_email(address):
+                                line += "\t" + subject_keys.seal_contact(pid, address)
+                        h.write(line + "\n")
                         row = row[:width]
                     if scanner:
                         scanner.check(row)
@@ -432,13 +443,14 @@ class MolisaSectorDbHarvester(HarvesterBase):
             model.Session.commit()
             return
         with open(hashes, encoding="ascii") as h:
-            digests = [line.rstrip("\n") for line in h]
+            digests = [line.rstrip("\n").partition("\t") for line in h]
         if len(digests) != len(row_ids):
             raise RuntimeError(f"the subject index does not match the rows loaded"
                                f" ({len(digests)} hashes, {len(row_ids)} rows)")
         subjects.drop_resources_except(package_id, {resource_id})
         count = subjects.replace(resource_id, package_id,
-                                 ((row_id, d) for row_id, d in zip(row_ids, digests) if d))
+                                 ((row_id, d, contact or None)
+                                  for row_id, (d, _, contact) in zip(row_ids, digests) if d))
         model.Session.commit()
         log.info("sector_db: indexed %d of %d rows of resource %s", count, len(row_ids),
                  resource_id)

@@ -23,6 +23,9 @@ its configuration, YAML or JSON, lists what to publish::
         subject_id: so_cccd                    # record-level only, optional: the column with
                                                # the personal identification number (12
                                                # digits), indexed by its keyed hash ("My data")
+        subject_email: email                   # optional, with subject_id: the column with the
+                                               # person's e-mail address, where the one-time
+                                               # password of "My data" goes (kept sealed)
 
 ``parse`` returns the normalised configuration or raises ``SectorDbConfigError``
 with one message per field (``datasets[2].columns``: ...). The personal data
@@ -60,8 +63,13 @@ INHERITED = ("unit", "sector", "source_system", "update_frequency", "access_leve
 DATASET_KEYS = set(INHERITED) | {
     "name", "table", "view", "query", "title", "title_en", "notes", "notes_en",
     "columns", "updated_at", "tags", "province", "legal_basis", "quality_note",
-    "resource_name", "subject_id"}
+    "resource_name", "subject_id", "subject_email"}
 TOP_KEYS = set(INHERITED) | {"schema", "datasets", "statement_timeout_ms", "batch_size"}
+
+
+def is_email(value: str) -> bool:
+    """Whether a value of a sector table looks like an e-mail address."""
+    return bool(value) and len(value) <= 254 and bool(_EMAIL.match(value))
 
 
 class SectorDbConfigError(ValueError):
@@ -234,6 +242,15 @@ def _dataset(item: dict[str, Any], path: str, err) -> dict[str, Any]:
     if subject_id:
         # only when set: the fingerprints of datasets without it stay as they were
         ds["subject_id"] = subject_id
+    subject_email = item.get("subject_email")
+    if subject_email is not None:
+        if not isinstance(subject_email, str) or not _IDENT.match(subject_email):
+            err(f"{path}.subject_email", tk._("Must be a column name."))
+        elif not subject_id:
+            err(f"{path}.subject_email", tk._(
+                "Name the column with the personal identification number (subject_id) too."))
+        else:
+            ds["subject_email"] = subject_email
     ds["columns"] = _columns(item.get("columns"), f"{path}.columns", access, err)
     ds["personal_data"] = any(c["personal"] for c in ds["columns"])
     return ds

@@ -9,9 +9,7 @@ from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from ckanext.molisa import subjects as subject_keys
-
-from .. import connections, health, indexing, mydata, visibility
+from .. import connections, health, indexing, mydata, otp, visibility
 from . import dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
@@ -159,11 +157,86 @@ def molisa_mydata_records(context, data_dict):
     :rtype: dictionary
     """
     tk.check_access("molisa_mydata_records", context, data_dict)
-    user = model.User.get(context.get("user") or "")
-    subject = subject_keys.subject_of(user.id if user is not None else None)
+    subject = mydata.subject_for(context)
     if subject is None:   # the auth function already said no; never run without one
         raise tk.NotAuthorized(tk._("Log in with the e-ID to see your data"))
     return mydata.records_for(subject)
+
+
+def _client_ip() -> str | None:
+    from flask import has_request_context
+    return tk.request.remote_addr if has_request_context() else None
+
+
+def _throttled() -> tk.ValidationError:
+    return tk.ValidationError({"pid": [tk._(
+        "Too many requests: wait a few minutes and try again.")]})
+
+
+def molisa_mydata_otp_request(context, data_dict):
+    """Sends a one-time password for "My data" to the e-mail address that the
+    sector data holds for a personal identification number (never an address
+    given here). The answer is the same whether or not the number is known:
+    for an unknown one no mail leaves and the masked address is a decoy.
+    Throttled per number and per client address.
+
+    :param pid: the 12 digits of the personal identification number
+    :type pid: string
+    :returns: ``challenge`` (to give back with the code), ``sent_to`` (the
+        address in masked form, ``n***@example.vn``) and ``expires_in``
+        (seconds)
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_otp_request", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.mydata_otp_request_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    try:
+        return otp.request_code(data["pid"], _client_ip())
+    except otp.Throttled:
+        raise _throttled()
+
+
+def molisa_mydata_otp_verify(context, data_dict):
+    """Checks a one-time password of "My data" and opens a short session in
+    which the person sees their records (``molisa_mydata_records`` through
+    the page, whose cookie holds the session). A code works once; a wrong,
+    reused or expired code gets the same refusal.
+
+    :param challenge: the ``challenge`` of ``molisa_mydata_otp_request``
+    :type challenge: string
+    :param code: the 6 digits mailed
+    :type code: string
+    :returns: ``session`` (the session's token) and ``expires_in`` (seconds)
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_otp_verify", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.mydata_otp_verify_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    try:
+        session = otp.verify_code(data["challenge"], data["code"], _client_ip())
+    except otp.Throttled:
+        raise tk.ValidationError({"code": [tk._(
+            "Too many requests: wait a few minutes and try again.")]})
+    if session is None:
+        raise tk.ValidationError({"code": [tk._(
+            "This code is wrong, already used or expired: check it, or ask for a new one.")]})
+    return session
+
+
+def molisa_mydata_otp_end(context, data_dict):
+    """Ends the one-time-password session of "My data" that the page's cookie
+    names (nothing for any other caller).
+
+    :returns: ``ended`` (whether there was a live session)
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_otp_end", context, data_dict)
+    token = context.get(mydata.OTP_SESSION)
+    live = otp.session_subject(token) is not None
+    otp.end_session(token)
+    return {"ended": live}
 
 
 def get_actions() -> dict:
@@ -171,6 +244,9 @@ def get_actions() -> dict:
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
                     "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
                     "molisa_mydata_records": molisa_mydata_records,
+                    "molisa_mydata_otp_request": molisa_mydata_otp_request,
+                    "molisa_mydata_otp_verify": molisa_mydata_otp_verify,
+                    "molisa_mydata_otp_end": molisa_mydata_otp_end,
                     "harvest_jobs_run": harvest_jobs_run,
                     "harvest_source_list": harvest_source_list,
                     "harvest_source_show": harvest_source_show})

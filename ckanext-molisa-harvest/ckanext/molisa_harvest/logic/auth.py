@@ -11,7 +11,7 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from .. import visibility
+from .. import mydata, visibility
 
 
 def _owner_org(data_dict: dict[str, Any]) -> str | None:
@@ -148,14 +148,34 @@ def harvest_log_list(next_auth, context, data_dict):
 
 
 @tk.auth_sysadmins_check
-@tk.auth_disallow_anonymous_access
+@tk.auth_allow_anonymous_access
 def molisa_mydata_records(context, data_dict):
-    """My records: only an account whose personal identification number was
-    verified (the e-ID), sysadmins included; everyone else is refused."""
-    from ckanext.molisa import subjects
-    user = model.User.get(context.get("user") or "")
-    if user is None or user.state != "active" or subjects.subject_of(user.id) is None:
+    """My records: only a person whose personal identification number was
+    verified, by the e-ID of their account or by a one-time password in this
+    session (:func:`..mydata.subject_for`), sysadmins included; everyone else
+    is refused."""
+    if mydata.subject_for(context) is None:
         return {"success": False, "msg": tk._("Log in with the e-ID to see your data")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def molisa_mydata_otp_request(context, data_dict):
+    """Anyone may ask for a code: it only ever goes to the address the
+    sector data holds, and the action throttles."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def molisa_mydata_otp_verify(context, data_dict):
+    """Anyone may give a code back: only the right one opens a session."""
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def molisa_mydata_otp_end(context, data_dict):
+    """Ending one's own session: it only touches the session of the caller's
+    cookie."""
     return {"success": True}
 
 
@@ -163,6 +183,9 @@ def get_auth_functions() -> dict:
     return {"molisa_harvest_source_health": molisa_harvest_source_health,
             "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
             "molisa_mydata_records": molisa_mydata_records,
+            "molisa_mydata_otp_request": molisa_mydata_otp_request,
+            "molisa_mydata_otp_verify": molisa_mydata_otp_verify,
+            "molisa_mydata_otp_end": molisa_mydata_otp_end,
             "package_show": package_show,
             "harvest_job_show": harvest_job_show,
             "harvest_job_list": harvest_job_list,

@@ -17,7 +17,7 @@ from typing import Any
 
 import sqlalchemy as sa
 
-VERSION = "1"
+VERSION = "2"   # 2: some meritorious people and learners have an e-mail address
 HERE = os.path.dirname(__file__)
 
 FAMILY = ["Nguyễn", "Trần", "Lê", "Phạm", "Hoàng", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
@@ -85,13 +85,16 @@ def rows(table: str, n: int, seed: int = 2327) -> tuple[list[str], list[tuple]]:
     out: list[tuple] = []
     if table == "nguoi_co_cong":
         cols = ["id", "ho_ten", "so_cccd", "ngay_sinh", "gioi_tinh", "ma_tinh", "dia_chi",
-                "so_dien_thoai", "loai_doi_tuong", "ty_le_ton_thuong", "nam_cong_nhan", "updated_at"]
+                "so_dien_thoai", "loai_doi_tuong", "ty_le_ton_thuong", "nam_cong_nhan", "updated_at",
+                "email"]
         for i in range(1, n + 1):
             p = ppl.person(1925, 1975)
             kind = rnd.choice(NCC_KINDS)
             rate = rnd.choice([21, 31, 41, 61, 81, 91]) if kind in ("thuong-binh", "benh-binh") else None
+            email = f"nguoicocong{i}@example.vn" if i % 4 == 1 else None   # not from rnd
             out.append((i, p["ho_ten"], p["so_cccd"], p["ngay_sinh"], p["gioi_tinh"], p["ma_tinh"],
-                        p["dia_chi"], p["so_dien_thoai"], kind, rate, rnd.randint(1975, 2024), _ts(rnd)))
+                        p["dia_chi"], p["so_dien_thoai"], kind, rate, rnd.randint(1975, 2024), _ts(rnd),
+                        email))
     elif table == "tro_cap_uu_dai":
         cols = ["id", "nguoi_co_cong_id", "nam", "loai_tro_cap", "muc_tro_cap", "updated_at"]
         people = max(1, n * 3 // 4)
@@ -108,12 +111,15 @@ def rows(table: str, n: int, seed: int = 2327) -> tuple[list[str], list[tuple]]:
                         rnd.randint(2019, 2025), _ts(rnd)))
     elif table == "hoc_vien_gdnn":
         cols = ["id", "ho_ten", "so_cccd", "ngay_sinh", "gioi_tinh", "ma_tinh", "nganh_nghe",
-                "trinh_do", "nam_tuyen_sinh", "trang_thai", "updated_at"]
+                "trinh_do", "nam_tuyen_sinh", "trang_thai", "updated_at", "email"]
         for i in range(1, n + 1):
             p = ppl.person(1990, 2008)
+            # every third learner has an address ("My data"'s one-time password);
+            # not drawn from rnd, so the other values stay as they were
+            email = f"hocvien{i}@example.vn" if i % 3 == 1 else None
             out.append((i, p["ho_ten"], p["so_cccd"], p["ngay_sinh"], p["gioi_tinh"], p["ma_tinh"],
                         rnd.choice(TRADES), rnd.choice(LEVELS_VET), rnd.randint(2021, 2025),
-                        rnd.choice(STATUS_VET), _ts(rnd)))
+                        rnd.choice(STATUS_VET), _ts(rnd), email))
     elif table == "nguoi_tim_viec":
         cols = ["id", "ho_ten", "so_cccd", "so_dien_thoai", "email", "ngay_sinh", "gioi_tinh",
                 "ma_tinh", "nganh_mong_muon", "trinh_do", "nam_dang_ky", "updated_at"]

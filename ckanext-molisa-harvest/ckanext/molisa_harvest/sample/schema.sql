@@ -18,7 +18,8 @@ CREATE TABLE {schema}.nguoi_co_cong (
     loai_doi_tuong  text NOT NULL,
     ty_le_ton_thuong integer,
     nam_cong_nhan   integer NOT NULL,
-    updated_at      timestamp NOT NULL
+    updated_at      timestamp NOT NULL,
+    email           text
 );
 CREATE TABLE {schema}.tro_cap_uu_dai (
     id              integer PRIMARY KEY,
@@ -56,7 +57,8 @@ CREATE TABLE {schema}.hoc_vien_gdnn (
     trinh_do        text NOT NULL,
     nam_tuyen_sinh  integer NOT NULL,
     trang_thai      text NOT NULL,
-    updated_at      timestamp NOT NULL
+    updated_at      timestamp NOT NULL,
+    email           text
 );
 
 -- CSDL thị trường lao động: job seekers

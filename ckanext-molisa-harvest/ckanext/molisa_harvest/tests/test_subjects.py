@@ -127,7 +127,7 @@ def test_a_dataset_no_longer_indexed_leaves_the_index(source, sector_db):
     sector_sources.run_source(source)
     res_id = _resource(RECORDS)["id"]
     assert subjects.count_for(res_id) == 400
-    config = sector_db.config().replace("    subject_id: so_cccd\n", "")
+    config = sector_db.config().replace("    subject_id: so_cccd\n    subject_email: email\n", "")
     assert config != sector_db.config()
     sector_sources.ensure_source("test-sector-db", sector_db.url, config,
                                  title="CSDL thử nghiệm", owner_org="cuc-nguoi-co-cong")
@@ -175,3 +175,19 @@ def test_a_missing_subject_column_is_a_dataset_error(source, sector_db):
     assert any("so_cmnd" in m for m in messages)
     with pytest.raises(tk.ObjectNotFound):
         helpers.call_action("package_show", context={"ignore_auth": True}, id=RECORDS)
+
+
+@pytest.mark.parametrize("dataset, message", [
+    ({"subject_id": "so_cccd", "subject_email": "e mail"}, "Must be a column name."),
+    ({"subject_id": "so_cccd", "subject_email": ["email"]}, "Must be a column name."),
+    ({"subject_email": "email"}, "Name the column with the personal identification number"),
+])
+def test_the_address_column_is_checked(dataset, message):
+    with pytest.raises(sector_db_config.SectorDbConfigError) as e:
+        sector_db_config.parse(_config(granularity="records", **dataset))
+    assert message in " ".join(e.value.errors["datasets[0].subject_email"])
+    # both columns named: nothing to say about them
+    with pytest.raises(sector_db_config.SectorDbConfigError) as e:   # (the base has other errors)
+        sector_db_config.parse(_config(granularity="records", subject_id="so_cccd",
+                                       subject_email="email"))
+    assert "datasets[0].subject_email" not in e.value.errors
