@@ -26,9 +26,12 @@ from .interfaces import IMolisaVisibility
 def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> dict:
     """``pkg_dict`` reduced, in place, to what the context's user may see:
     resources hidden pending review of a report first (``reports.hiding``),
-    then the plugins' rules."""
+    WikiMolisa's quarantined files (``logic.wiki_auth``), then the plugins'
+    rules."""
+    from .logic import wiki_auth
     from .reports import hiding
     hiding.visible_dataset(context, pkg_dict)
+    wiki_auth.visible_dataset(context, pkg_dict)
     for rule in p.PluginImplementations(IMolisaVisibility):
         rule.molisa_visible_dataset(context, pkg_dict, snapshot)
     return pkg_dict

@@ -1,0 +1,249 @@
+"""Actions of WikiMolisa (``molisa_wiki_*``, R14.3, R14.4, R4.3, R15.1).
+Each: check access, validate, act, commit, audit, return a dict. Who may see
+and do what: ``wiki_auth.py``."""
+from __future__ import annotations
+
+import datetime
+import io
+import uuid
+from typing import Any, Optional
+
+from werkzeug.datastructures import FileStorage
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib.munge import munge_title_to_name
+
+from ckanext.molisa import audit, contexts
+from ckanext.molisa.logic import wiki_schema as schema
+from ckanext.molisa.logic.report_auth import user_of
+from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
+from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Submission
+from ckanext.molisa.reports import attachments, deadlines, throttle
+from ckanext.molisa.wiki import scan
+
+TYPE = "community"
+
+
+def _validate(data_dict, sch, context) -> dict[str, Any]:
+    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return data
+
+
+def _commit(context) -> None:
+    if not context.get("defer_commit"):
+        model.repo.commit()
+
+
+def _audit(context, action: str, submission: Submission, **extra) -> None:
+    pkg = model.Package.get(submission.package_id)
+    audit.record("wiki", action, actor=context.get("user") or None,
+                 client_addr=throttle.client_addr(), datasets=[submission.package_id],
+                 organizations=[pkg.owner_org if pkg else None],
+                 extra=dict({"submission_id": submission.id, "state": submission.state},
+                            **extra))
+
+
+def organization() -> dict[str, Any]:
+    """WikiMolisa's organisation, created the first time it is needed."""
+    name = tk.config.get("ckanext.molisa.wiki.organization") or "wikimolisa"
+    site = contexts.site_context(ignore_auth=True)
+    try:
+        return tk.get_action("organization_show")(dict(site), {"id": name,
+                                                                "include_datasets": False})
+    except tk.ObjectNotFound:
+        return tk.get_action("organization_create")(dict(site), {
+            "name": name, "title": "WikiMolisa", "title_en": "WikiMolisa",
+            "unit_type": "centre_or_fund",
+            "description": "Dữ liệu mở do cộng đồng công bố / Open data published by the public"})
+
+
+def _due(day: datetime.date) -> datetime.date:
+    days = int(tk.config.get("ckanext.molisa.wiki.review_working_days"))
+    return deadlines.add_working_days(day, days,
+                                      deadlines.days_off([day.year, day.year + 1]))
+
+
+def _repeated(user_id: str, title: str) -> bool:
+    """The same title already submitted by this account, not rejected."""
+    rows = model.Session.query(Submission.package_id).filter(
+        Submission.submitter_id == user_id, Submission.state != "rejected").all()
+    ids = [r[0] for r in rows]
+    if not ids:
+        return False
+    return model.Session.query(model.Package.id).filter(
+        model.Package.id.in_(ids),
+        model.Package.title.ilike(title.strip())).first() is not None
+
+
+def molisa_wiki_submit(context, data_dict):
+    """Submit a community dataset to WikiMolisa. Before any moderator sees
+    it, its files are checked (type and size), scanned for personal data (a
+    finding quarantines the file), validated as tables (Frictionless) and the
+    text is checked for spam signals; the dataset stays private until a
+    moderator publishes it.
+
+    :param title: the title
+    :type title: string
+    :param notes: the description
+    :type notes: string
+    :param source: where the data comes from
+    :type source: string
+    :param license_id: an open licence from CKAN's licence list
+    :type license_id: string
+    :param files: one to five files (``files``, ``files_2``, ...; CSV, XLSX
+        or JSON by default, size limited)
+    :type files: uploaded files
+    :rtype: dictionary (the submission, with its scan)
+    """
+    tk.check_access("molisa_wiki_submit", context, data_dict)
+    data_dict = dict(data_dict or {})
+    uploads = [f for key, value in data_dict.items()
+               if key == scan.FIELD or key.startswith(scan.FIELD + "_")
+               for f in (value if isinstance(value, list) else [value])
+               if hasattr(f, "filename") and hasattr(f, "stream") and f.filename]
+    text = {k: v for k, v in data_dict.items()
+            if k != scan.FIELD and not k.startswith(scan.FIELD + "_")}
+    errors: dict[str, list[str]] = {}
+    try:
+        data = _validate(text, schema.molisa_wiki_submit(), context)
+    except tk.ValidationError as exc:
+        errors.update(exc.error_dict)
+        data = {}
+    try:
+        prepared = scan.check_files(uploads)
+    except tk.ValidationError as exc:
+        errors.update(exc.error_dict)
+        prepared = []
+    if data:
+        for field, messages in scan.spam_errors(data["title"], data["notes"]).items():
+            errors.setdefault(field, []).extend(messages)
+    user = user_of(context)
+    if data and not errors.get("title") and _repeated(user.id, data["title"]):
+        errors.setdefault("title", []).append(tk._(
+            "You have already submitted a dataset with this title."))
+    if errors:
+        raise tk.ValidationError(errors)
+
+    results = [scan.scan_file(name, content) for name, content, _ in prepared]
+    org = organization()
+    site = contexts.site_context(ignore_auth=True)
+    name = (munge_title_to_name(data["title"])[:80].strip("-") or "du-lieu") + "-" + \
+        uuid.uuid4().hex[:8]
+    pkg = tk.get_action("package_create")(dict(site), {
+        "type": TYPE, "name": name, "title": data["title"], "notes": data["notes"],
+        "source": data["source"], "license_id": data["license_id"],
+        "owner_org": org["id"], "private": True})
+    quarantined, files = [], []
+    for (filename, content, mimetype), result in zip(prepared, results):
+        resource = tk.get_action("resource_create")(dict(site), {
+            "package_id": pkg["id"], "name": filename,
+            "format": scan.extension(filename).upper(),
+            "upload": FileStorage(stream=io.BytesIO(content), filename=filename,
+                                  content_type=mimetype or "application/octet-stream")})
+        if not result["readable"] and not result["personal_data"]:
+            result["personal_data"] = [{"column": None, "category": "unreadable", "row": None}]
+        if result["personal_data"]:
+            quarantined.append(resource["id"])
+        files.append(dict(result, resource_id=resource["id"],
+                          quarantined=bool(result["personal_data"])))
+    today = datetime.date.today()
+    submission = Submission(package_id=pkg["id"], submitter_id=user.id, state=SUBMITTED,
+                            due=_due(today), scan={"files": files}, quarantined=quarantined)
+    model.Session.add(submission)
+    model.Session.flush()
+    _audit(context, "submit", submission, quarantined=len(quarantined), files=len(files))
+    _commit(context)
+    return _dictize(context, submission)
+
+
+def _dictize(context, submission: Submission) -> dict[str, Any]:
+    """The submission as the caller may see it: the dataset's metadata, its
+    files (a quarantined one without its address but for moderators) and
+    the scan report (for the submitter and the moderators)."""
+    user = user_of(context)
+    moderator = is_moderator(user)
+    own = bool(user and submission.submitter_id == user.id)
+    pkg = model.Package.get(submission.package_id)
+    result = submission.as_dict()
+    result.pop("decided_by", None)
+    result["moderator"] = moderator
+    result["own"] = own
+    quarantined = set(submission.quarantined or [])
+    files = []
+    for item in (submission.scan or {}).get("files") or []:
+        shown = {k: item.get(k) for k in ("name", "size", "resource_id", "quarantined")}
+        if own or moderator:
+            shown.update({k: item.get(k) for k in ("personal_data", "table", "readable")})
+        files.append(shown)
+    result["scan"] = {"files": files} if (own or moderator) else {}
+    result["files"] = [f for f in files if moderator or f["resource_id"] not in quarantined
+                       or own]
+    if not (own or moderator):
+        result.pop("submitter_id", None)
+        result.pop("quarantined", None)
+    result["dataset"] = {
+        "id": pkg.id, "name": pkg.name, "title": pkg.title, "notes": pkg.notes,
+        "license_id": pkg.license_id, "license_title": pkg.license.title if pkg.license else
+        pkg.license_id, "source": pkg.extras.get("source"),
+        "private": pkg.private} if pkg else None
+    return result
+
+
+@tk.side_effect_free
+def molisa_wiki_show(context, data_dict):
+    """One submission (by its id or its dataset's id or name), as the caller
+    may see it: a submission that is not published only to its submitter and
+    the moderators (to anyone else it does not exist).
+
+    :param id: the submission's id, or its dataset's id or name
+    :type id: string
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_wiki_show", context, data_dict)
+    _validate(data_dict, schema.molisa_wiki_show(), context)
+    submission = submission_of(data_dict)
+    if submission is None or not may_see(user_of(context), submission):
+        raise tk.ObjectNotFound(tk._("No such community dataset."))
+    return _dictize(context, submission)
+
+
+@tk.side_effect_free
+def molisa_wiki_list(context, data_dict):
+    """Community datasets, newest first: the published ones; with ``mine``
+    the caller's own in every state; with ``queue`` (moderators) those
+    awaiting moderation, with their due dates.
+
+    :param mine: the caller's submissions (optional)
+    :type mine: bool
+    :param queue: the moderation queue (optional)
+    :type queue: bool
+    :rtype: list of dictionaries
+    """
+    tk.check_access("molisa_wiki_list", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_list(), context)
+    user = user_of(context)
+    query = model.Session.query(Submission)
+    if data.get("queue"):
+        tk.check_access("molisa_wiki_queue", context, data_dict)
+        query = query.filter(Submission.state == SUBMITTED).order_by(Submission.due,
+                                                                    Submission.created)
+    elif data.get("mine"):
+        if user is None:
+            raise tk.NotAuthorized(tk._("Log in to see your submissions."))
+        query = query.filter(Submission.submitter_id == user.id).order_by(
+            Submission.created.desc())
+    else:
+        query = query.filter(Submission.state == PUBLISHED).order_by(
+            Submission.created.desc())
+    return [_dictize(context, s) for s in query.limit(500)]
+
+
+def get_actions() -> dict[str, Any]:
+    return {
+        "molisa_wiki_submit": molisa_wiki_submit,
+        "molisa_wiki_show": molisa_wiki_show,
+        "molisa_wiki_list": molisa_wiki_list,
+    }

@@ -1,0 +1,31 @@
+"""Template helpers of WikiMolisa."""
+from __future__ import annotations
+
+from typing import Any
+
+import ckan.plugins.toolkit as tk
+
+from . import labels
+
+
+def molisa_wiki_state_label(value: str) -> str:
+    return labels.state_label(value)
+
+
+def molisa_wiki_finding(item: dict[str, Any]) -> str:
+    return labels.finding(item)
+
+
+def molisa_wiki_table_errors(table: Any) -> list[str]:
+    from ckanext.molisa.quality import tables
+    return tables.report(table) if isinstance(table, dict) else []
+
+
+def molisa_wiki_limits() -> dict[str, Any]:
+    from . import scan
+    return {"mb": scan.max_bytes() // (1024 * 1024),
+            "formats": ", ".join(sorted(scan.allowed_formats()))}
+
+
+def molisa_wiki_is_community(pkg: Any) -> bool:
+    return isinstance(pkg, dict) and pkg.get("type") == "community"

@@ -1,0 +1,94 @@
+"""WikiMolisa's pages: the section (``/wikimolisa``: the published community
+datasets), the short form (``/wikimolisa/new``), the submitter's list
+(``/wikimolisa/mine``), a submission's page with its scan report
+(``/wikimolisa/<id>``) and a file of it (``/wikimolisa/<id>/file/<resource
+id>``: a quarantined one for moderators only). Thin callers of the
+``molisa_wiki_*`` actions."""
+from __future__ import annotations
+
+from typing import Any
+
+from flask import Blueprint, request, send_file
+
+import ckan.plugins.toolkit as tk
+from ckan import model
+from ckan.lib import uploader
+
+from ckanext.molisa import contexts
+
+molisa_wiki = Blueprint("molisa_wiki", __name__)
+
+
+def _call(action: str, data: dict[str, Any]) -> Any:
+    return contexts.call_for_page(action, data, forbidden=tk._("Log in to continue."),
+                                  not_found=tk._("No such community dataset."))
+
+
+def index():
+    items = _call("molisa_wiki_list", {})
+    return tk.render("molisa_wiki/index.html", {"items": items})
+
+
+def mine():
+    if not contexts.request_context().get("user"):
+        return tk.abort(403, tk._("Log in to see your submissions."))
+    items = _call("molisa_wiki_list", {"mine": True})
+    return tk.render("molisa_wiki/index.html", {"items": items, "mine": True})
+
+
+def new():
+    if not contexts.request_context().get("user"):
+        return tk.abort(403, tk._("Log in to publish data in WikiMolisa."))
+    data: dict[str, Any] = {}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {key: request.form.get(key, "") for key in ("title", "notes", "source",
+                                                           "license_id")}
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        try:
+            submission = tk.get_action("molisa_wiki_submit")(
+                contexts.request_context(), dict(data, files=files))
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        except tk.NotAuthorized as exc:
+            return tk.abort(403, str(exc))
+        else:
+            tk.h.flash_success(tk._("Thank you: your data has been checked and sent to "
+                                    "WikiMolisa's moderators."))
+            return tk.redirect_to("molisa_wiki.read", id=submission["id"])
+    from ckanext.molisa.logic.wiki_schema import open_licences
+    return tk.render("molisa_wiki/form.html", dict(
+        data=data, errors=errors, licences=open_licences(),
+        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                       for k, v in errors.items()}))
+
+
+def read(id: str):
+    submission = _call("molisa_wiki_show", {"id": id[:200]})
+    return tk.render("molisa_wiki/read.html", {"item": submission})
+
+
+def file(id: str, resource_id: str):
+    context = contexts.request_context()
+    submission = _call("molisa_wiki_show", {"id": id[:200]})
+    try:
+        tk.check_access("molisa_wiki_file", context, {"id": submission["id"],
+                                                       "resource_id": resource_id[:100]})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    resource = model.Resource.get(resource_id[:100])
+    if resource is None or resource.package_id != submission["package_id"] \
+            or resource.url_type != "upload":
+        return tk.abort(404, tk._("No such file."))
+    path = uploader.get_resource_uploader({"id": resource.id}).get_path(resource.id)
+    return send_file(path, as_attachment=True,
+                     download_name=resource.url.rsplit("/", 1)[-1] or "file")
+
+
+molisa_wiki.add_url_rule("/wikimolisa", view_func=index, endpoint="index")
+molisa_wiki.add_url_rule("/wikimolisa/mine", view_func=mine, endpoint="mine")
+molisa_wiki.add_url_rule("/wikimolisa/new", view_func=new, endpoint="new",
+                         methods=["GET", "POST"])
+molisa_wiki.add_url_rule("/wikimolisa/<id>", view_func=read, endpoint="read")
+molisa_wiki.add_url_rule("/wikimolisa/<id>/file/<resource_id>", view_func=file,
+                         endpoint="file")
