@@ -18,9 +18,9 @@ from ckanext.molisa import audit, contexts
 from ckanext.molisa.logic import wiki_schema as schema
 from ckanext.molisa.logic.report_auth import user_of
 from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
-from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Submission
+from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Submission, now
 from ckanext.molisa.reports import attachments, deadlines, throttle
-from ckanext.molisa.wiki import scan
+from ckanext.molisa.wiki import mail, scan
 
 TYPE = "community"
 
@@ -67,9 +67,11 @@ def _due(day: datetime.date) -> datetime.date:
 
 
 def _repeated(user_id: str, title: str) -> bool:
-    """The same title already submitted by this account, not rejected."""
+    """The same title submitted by this account, awaiting moderation or
+    published (after a rejection or a request for changes it may come again)."""
     rows = model.Session.query(Submission.package_id).filter(
-        Submission.submitter_id == user_id, Submission.state != "rejected").all()
+        Submission.submitter_id == user_id,
+        Submission.state.in_((SUBMITTED, PUBLISHED))).all()
     ids = [r[0] for r in rows]
     if not ids:
         return False
@@ -241,8 +243,47 @@ def molisa_wiki_list(context, data_dict):
     return [_dictize(context, s) for s in query.limit(500)]
 
 
+def molisa_wiki_moderate(context, data_dict):
+    """A moderator's decision on a submission awaiting moderation: publish it
+    (the dataset becomes public; a quarantined file stays for moderators
+    only), ask for changes or reject it, each with a reason for the last
+    two. The submitter is mailed; the step is an audit event.
+
+    :param id: the submission's id (or its dataset's id or name)
+    :type id: string
+    :param decision: ``publish``, ``request_changes`` or ``reject``
+    :type decision: string
+    :param reason: why (required to ask for changes or to reject)
+    :type reason: string
+    :rtype: dictionary (the submission)
+    """
+    tk.check_access("molisa_wiki_moderate", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_moderate(), context)
+    submission = submission_of(data)
+    if submission is None:
+        raise tk.ObjectNotFound(tk._("No such community dataset."))
+    if submission.state != SUBMITTED:
+        raise tk.ValidationError({"decision": [tk._(
+            "This submission is not awaiting moderation.")]})
+    if data["decision"] != "publish" and not data.get("reason"):
+        raise tk.ValidationError({"reason": [tk._("Give the submitter a reason.")]})
+    user = user_of(context)
+    submission.state = schema.DECISIONS[data["decision"]]
+    submission.reason = data.get("reason") or None
+    submission.decided_at = now()
+    submission.decided_by = user.id if user else None
+    if submission.state == PUBLISHED:
+        tk.get_action("package_patch")(contexts.site_context(ignore_auth=True),
+                                       {"id": submission.package_id, "private": False})
+    _audit(context, data["decision"], submission, reason=submission.reason)
+    _commit(context)
+    mail.decided(submission)
+    return _dictize(context, submission)
+
+
 def get_actions() -> dict[str, Any]:
     return {
+        "molisa_wiki_moderate": molisa_wiki_moderate,
         "molisa_wiki_submit": molisa_wiki_submit,
         "molisa_wiki_show": molisa_wiki_show,
         "molisa_wiki_list": molisa_wiki_list,

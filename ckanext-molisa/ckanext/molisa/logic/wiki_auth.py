@@ -92,6 +92,12 @@ def molisa_wiki_queue(context, data_dict):
     return {"success": False, "msg": tk._("Only WikiMolisa's moderators see this page.")}
 
 
+def molisa_wiki_moderate(context, data_dict):
+    if is_moderator(user_of(context)):
+        return {"success": True}
+    return {"success": False, "msg": tk._("Only WikiMolisa's moderators decide on submissions.")}
+
+
 def molisa_wiki_file(context, data_dict):
     """A file of a submission: a quarantined one for moderators only."""
     user = user_of(context)
@@ -139,4 +145,5 @@ def get_auth_functions() -> dict[str, Any]:
         "molisa_wiki_list": molisa_wiki_list,
         "molisa_wiki_queue": molisa_wiki_queue,
         "molisa_wiki_file": molisa_wiki_file,
+        "molisa_wiki_moderate": molisa_wiki_moderate,
     }

@@ -53,3 +53,20 @@ def _mine(value: Any, context) -> bool:
 @validator_args
 def molisa_wiki_list(ignore_missing):
     return {"mine": [ignore_missing, _mine], "queue": [ignore_missing, _mine]}
+
+
+#: the moderators' decisions and the states they lead to
+DECISIONS = {"publish": "published", "request_changes": "changes_requested",
+             "reject": "rejected"}
+
+
+def molisa_wiki_decision(value: Any, context) -> str:
+    if not isinstance(value, str) or value not in DECISIONS:
+        raise tk.Invalid(tk._("Choose publish, request changes or reject"))
+    return value
+
+
+@validator_args
+def molisa_wiki_moderate(not_empty, unicode_safe, ignore_missing):
+    return {"id": [not_empty, unicode_safe], "decision": [not_empty, molisa_wiki_decision],
+            "reason": [ignore_missing, molisa_report_text]}

@@ -29,3 +29,10 @@ def molisa_wiki_limits() -> dict[str, Any]:
 
 def molisa_wiki_is_community(pkg: Any) -> bool:
     return isinstance(pkg, dict) and pkg.get("type") == "community"
+
+
+def molisa_wiki_is_moderator() -> bool:
+    from ckanext.molisa import contexts
+    from ckanext.molisa.logic.report_auth import user_of
+    from ckanext.molisa.logic.wiki_auth import is_moderator
+    return is_moderator(user_of(contexts.request_context()))

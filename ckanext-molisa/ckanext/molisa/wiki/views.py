@@ -1,7 +1,8 @@
 """WikiMolisa's pages: the section (``/wikimolisa``: the published community
 datasets), the short form (``/wikimolisa/new``), the submitter's list
-(``/wikimolisa/mine``), a submission's page with its scan report
-(``/wikimolisa/<id>``) and a file of it (``/wikimolisa/<id>/file/<resource
+(``/wikimolisa/mine``), the moderators' queue (``/wikimolisa/moderation``),
+a submission's page with its scan report and the moderators' decision form
+(``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``) and a file of it (``/wikimolisa/<id>/file/<resource
 id>``: a quarantined one for moderators only). Thin callers of the
 ``molisa_wiki_*`` actions."""
 from __future__ import annotations
@@ -68,6 +69,28 @@ def read(id: str):
     return tk.render("molisa_wiki/read.html", {"item": submission})
 
 
+def moderation():
+    items = _call("molisa_wiki_list", {"queue": True})
+    import datetime
+    return tk.render("molisa_wiki/moderation.html", {
+        "items": items, "today": datetime.date.today().isoformat()})
+
+
+def moderate(id: str):
+    data = {"id": id[:200], "decision": request.form.get("decision", ""),
+            "reason": request.form.get("reason", "")}
+    if not data["reason"]:
+        data.pop("reason")
+    try:
+        _call("molisa_wiki_moderate", data)
+    except tk.ValidationError as exc:
+        tk.h.flash_error("; ".join(str(m) for v in exc.error_dict.values()
+                                   for m in (v if isinstance(v, list) else [v])))
+    else:
+        tk.h.flash_success(tk._("The decision has been recorded and the submitter told."))
+    return tk.redirect_to("molisa_wiki.read", id=id[:200])
+
+
 def file(id: str, resource_id: str):
     context = contexts.request_context()
     submission = _call("molisa_wiki_show", {"id": id[:200]})
@@ -89,6 +112,10 @@ molisa_wiki.add_url_rule("/wikimolisa", view_func=index, endpoint="index")
 molisa_wiki.add_url_rule("/wikimolisa/mine", view_func=mine, endpoint="mine")
 molisa_wiki.add_url_rule("/wikimolisa/new", view_func=new, endpoint="new",
                          methods=["GET", "POST"])
+molisa_wiki.add_url_rule("/wikimolisa/moderation", view_func=moderation,
+                         endpoint="moderation")
+molisa_wiki.add_url_rule("/wikimolisa/<id>/moderate", view_func=moderate, endpoint="moderate",
+                         methods=["POST"])
 molisa_wiki.add_url_rule("/wikimolisa/<id>", view_func=read, endpoint="read")
 molisa_wiki.add_url_rule("/wikimolisa/<id>/file/<resource_id>", view_func=file,
                          endpoint="file")

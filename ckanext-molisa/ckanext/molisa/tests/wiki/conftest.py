@@ -39,9 +39,9 @@ def world(clean_db, clean_index):
     a citizen and their neighbour (no datasets: WikiMolisa starts empty)."""
     from ckanext.molisa.reports import throttle
     throttle.forget()
-    sysadmin = factories.Sysadmin(email="admin@molisa.example.vn")
-    unit_admin = factories.User(name="unit-admin", email="admin.btxh@molisa.example.vn")
-    moderator = factories.User(name="kiem-duyet", email="kiem.duyet@molisa.example.vn")
+    sysadmin = factories.SysadminWithToken(email="admin@molisa.example.vn")
+    unit_admin = factories.UserWithToken(name="unit-admin", email="admin.btxh@molisa.example.vn")
+    moderator = factories.UserWithToken(name="kiem-duyet", email="kiem.duyet@molisa.example.vn")
     unit = factories.Organization(name="cuc-bao-tro-xa-hoi", unit_type="department",
                                   users=[{"name": unit_admin["name"], "capacity": "admin"}])
     it_centre = factories.Organization(name="trung-tam-cong-nghe-thong-tin",
@@ -50,5 +50,5 @@ def world(clean_db, clean_index):
     return SimpleNamespace(
         sysadmin=sysadmin, unit_admin=unit_admin, moderator=moderator, unit=unit,
         it_centre=it_centre,
-        citizen=factories.User(name="cong-dan", email="cong.dan@example.vn"),
-        neighbour=factories.User(name="hang-xom", email="hang.xom@example.vn"))
+        citizen=factories.UserWithToken(name="cong-dan", email="cong.dan@example.vn"),
+        neighbour=factories.UserWithToken(name="hang-xom", email="hang.xom@example.vn"))

@@ -136,3 +136,71 @@ def test_a_file_that_cannot_be_read_is_quarantined(world):
     scanned = item["scan"]["files"][0]
     assert scanned["quarantined"] and not scanned["readable"]
     assert scanned["personal_data"][0]["category"] == "unreadable"
+
+
+@pytest.mark.req("R14.3", "R14.4", "R15.1")
+@pytest.mark.ckan_config("ckanext.molisa.wiki.moderator_units", "trung-tam-cong-nghe-thong-tin")
+def test_moderators_publish_ask_for_changes_and_reject_and_the_submitter_is_mailed(
+        world, mailbox):
+    audit = Audit()
+    first = act(world.citizen, "molisa_wiki_submit", **submission())
+    second = act(world.citizen, "molisa_wiki_submit", **submission(title="Bảng thứ hai"))
+    third = act(world.citizen, "molisa_wiki_submit", **submission(title="Bảng thứ ba"))
+    # the queue: sysadmins and the named units' members, earliest due first
+    queue = act(world.moderator, "molisa_wiki_list", queue=True)
+    assert {i["id"] for i in queue} == {first["id"], second["id"], third["id"]}
+    for who in (world.citizen, world.unit_admin):
+        with pytest.raises(tk.NotAuthorized):
+            act(who, "molisa_wiki_moderate", id=first["id"], decision="publish")
+    with pytest.raises(tk.ValidationError) as err:
+        act(world.moderator, "molisa_wiki_moderate", id=second["id"], decision="reject")
+    assert list(err.value.error_dict) == ["reason"]
+    with pytest.raises(tk.ValidationError) as err:
+        act(world.moderator, "molisa_wiki_moderate", id=second["id"], decision="xoa")
+    assert list(err.value.error_dict) == ["decision"]
+
+    published = act(world.moderator, "molisa_wiki_moderate", id=first["id"],
+                    decision="publish")
+    assert published["state"] == "published" and not published["dataset"]["private"]
+    act(world.moderator, "molisa_wiki_moderate", id=second["id"],
+        decision="request_changes", reason="Ghi rõ năm của số liệu.")
+    act(world.sysadmin, "molisa_wiki_moderate", id=third["id"], decision="reject",
+        reason="Không phải dữ liệu lao động, xã hội.")
+    with pytest.raises(tk.ValidationError):          # decided once
+        act(world.sysadmin, "molisa_wiki_moderate", id=third["id"], decision="publish")
+    # anyone sees the published one, in WikiMolisa and in search
+    assert [i["id"] for i in act(None, "molisa_wiki_list")] == [first["id"]]
+    assert act(None, "molisa_wiki_show", id=first["id"])["state"] == "published"
+    found = act(None, "package_search", q="id:" + first["dataset"]["id"],
+                fq="dataset_type:community")
+    assert found["count"] == 1
+    # the others stay the submitter's and the moderators'
+    for other in (second, third):
+        with pytest.raises(tk.ObjectNotFound):
+            act(world.neighbour, "molisa_wiki_show", id=other["id"])
+    shown = act(world.citizen, "molisa_wiki_show", id=second["id"])
+    assert shown["state"] == "changes_requested" and shown["reason"] == "Ghi rõ năm của số liệu."
+    # the submitter is mailed each decision, in Vietnamese, with the reason
+    mailbox.wait_for(3)
+    to_citizen = mailbox.to("cong.dan@example.vn")
+    assert len(to_citizen) == 3
+    bodies = "\n".join(m.get_content() for m in to_citizen)
+    assert "Ghi rõ năm của số liệu." in bodies and "Không phải dữ liệu lao động" in bodies
+    assert f"/wikimolisa/{first['id']}" in bodies
+    # after a request for changes the same title may come again
+    act(world.citizen, "molisa_wiki_submit", **submission(title="Bảng thứ hai"))
+    actions = [e["action"] for e in audit.events(channel="wiki")]
+    assert sorted(actions) == ["publish", "reject", "request_changes", "submit", "submit",
+                               "submit", "submit"]
+
+
+@pytest.mark.req("R4.3", "R14.3")
+def test_a_personal_data_report_hides_a_published_file_pending_review(world):
+    item = act(world.citizen, "molisa_wiki_submit", **submission())
+    act(world.sysadmin, "molisa_wiki_moderate", id=item["id"], decision="publish")
+    resource_id = item["files"][0]["resource_id"]
+    act(None, "molisa_report_create", type="personal_data", resource_id=resource_id,
+        description="Cột so_nguoi_tham_gia là số điện thoại.", email="nguoi.dan@example.vn")
+    shown = act(None, "package_show", id=item["dataset"]["id"])
+    assert shown["resources"] == []
+    assert len(act(world.sysadmin, "package_show", id=item["dataset"]["id"])["resources"]) == 1
