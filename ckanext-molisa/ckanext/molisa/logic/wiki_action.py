@@ -18,9 +18,9 @@ from ckanext.molisa import audit, contexts
 from ckanext.molisa.logic import wiki_schema as schema
 from ckanext.molisa.logic.report_auth import user_of
 from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
-from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Submission, now
+from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Reuse, Submission, now
 from ckanext.molisa.reports import attachments, deadlines, throttle
-from ckanext.molisa.wiki import mail, scan
+from ckanext.molisa.wiki import mail, scan, verification
 
 TYPE = "community"
 
@@ -129,6 +129,10 @@ def molisa_wiki_submit(context, data_dict):
     if errors:
         raise tk.ValidationError(errors)
 
+    if not verification.take_daily(user.id):
+        raise tk.ValidationError({"account": [tk._(
+            "You have reached today's limit of {n} submissions: try again tomorrow.").format(
+                n=tk.config.get("ckanext.molisa.wiki.submissions_per_day"))]})
     results = [scan.scan_file(name, content) for name, content, _ in prepared]
     org = organization()
     site = contexts.site_context(ignore_auth=True)
@@ -281,8 +285,166 @@ def molisa_wiki_moderate(context, data_dict):
     return _dictize(context, submission)
 
 
+@tk.chained_action
+def user_create(next_action, context, data_dict):
+    """CKAN's ``user_create``; an account a visitor creates for themselves
+    (the registration form) is marked unverified and sent a verification
+    link (``wiki/verification.py``)."""
+    self_registered = not context.get("user") and not context.get("ignore_auth")
+    result = next_action(context, data_dict)
+    if self_registered and isinstance(result, dict):
+        user = model.User.get(result.get("id"))
+        if user is not None and user.email:
+            verification.mark_unverified(user)
+            _commit(context)
+            verification.send_link(user)
+    return result
+
+
+def molisa_wiki_verify(context, data_dict):
+    """Confirm a self-registered account's e-mail address with the signed,
+    expiring token the verification mail carried.
+
+    :param token: the token
+    :type token: string
+    :rtype: dictionary with ``name`` (the account) and ``verified``
+    """
+    tk.check_access("molisa_wiki_verify", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_verify(), context)
+    user, error = verification.read_token(data["token"])
+    if user is None:
+        raise tk.ValidationError({"token": [error]})
+    already = not verification.is_unverified(user)
+    if not already:
+        verification.mark_verified(user)
+        audit.record("wiki", "verify_email", actor=user.name,
+                     client_addr=throttle.client_addr(), extra={"user_id": user.id})
+        _commit(context)
+    return {"name": user.name, "verified": True, "already": already}
+
+
+def _reuse_dict(context, reuse: Reuse) -> dict[str, Any]:
+    user = user_of(context)
+    result = reuse.as_dict()
+    result.pop("decided_by", None)
+    if not (is_moderator(user) or (user and user.id == reuse.submitter_id)):
+        result.pop("submitter_id", None)
+        result.pop("reason", None)
+    return result
+
+
+def molisa_wiki_reuse_create(context, data_dict):
+    """Register a reuse (an application, an article or a report) of an open
+    dataset the caller may see. It is shown on the dataset once a moderator
+    publishes it (``molisa_wiki_reuse_moderate``).
+
+    :param package_id: the dataset's id or name
+    :type package_id: string
+    :param type: ``application``, ``article`` or ``report``
+    :type type: string
+    :param title: the reuse's title
+    :type title: string
+    :param url: where it is (http or https)
+    :type url: string
+    :param description: what it does with the data (optional)
+    :type description: string
+    :rtype: dictionary (the reuse)
+    """
+    tk.check_access("molisa_wiki_reuse_create", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_reuse_create(), context)
+    user = user_of(context)
+    try:
+        pkg = tk.get_action("package_show")({"user": user.name}, {"id": data["package_id"]})
+    except (tk.ObjectNotFound, tk.NotAuthorized):
+        raise tk.ValidationError({"package_id": [tk._("No such dataset.")]})
+    if pkg.get("private") or pkg.get("access_level") != "open":
+        raise tk.ValidationError({"package_id": [tk._(
+            "Only open datasets are reused here.")]})
+    spam = scan.spam_errors(data["title"], data.get("description") or "")
+    if spam:
+        raise tk.ValidationError({"description" if k == "notes" else k: v
+                                  for k, v in spam.items()})
+    reuse = Reuse(package_id=pkg["id"], type=data["type"], title=data["title"],
+                  url=data["url"], description=data.get("description"),
+                  submitter_id=user.id, state=SUBMITTED, due=_due(datetime.date.today()))
+    model.Session.add(reuse)
+    model.Session.flush()
+    audit.record("wiki", "reuse_create", actor=user.name, client_addr=throttle.client_addr(),
+                 datasets=[pkg["id"]], organizations=[pkg.get("owner_org")],
+                 extra={"reuse_id": reuse.id, "type": reuse.type})
+    _commit(context)
+    return _reuse_dict(context, reuse)
+
+
+@tk.side_effect_free
+def molisa_wiki_reuse_list(context, data_dict):
+    """The published reuses of a dataset (``package_id``), newest first; or,
+    with ``queue``, the reuses awaiting moderation (moderators).
+
+    :param package_id: the dataset's id or name
+    :type package_id: string
+    :param queue: the moderation queue (optional)
+    :type queue: bool
+    :rtype: list of dictionaries
+    """
+    tk.check_access("molisa_wiki_reuse_list", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_reuse_list(), context)
+    query = model.Session.query(Reuse)
+    if data.get("queue"):
+        tk.check_access("molisa_wiki_queue", context, data_dict)
+        query = query.filter(Reuse.state == SUBMITTED).order_by(Reuse.due, Reuse.created)
+    else:
+        pkg = model.Package.get(data.get("package_id") or "")
+        if pkg is None:
+            raise tk.ObjectNotFound(tk._("No such dataset."))
+        tk.check_access("package_show", context, {"id": pkg.id})
+        query = query.filter(Reuse.package_id == pkg.id, Reuse.state == PUBLISHED) \
+            .order_by(Reuse.created.desc())
+    return [_reuse_dict(context, r) for r in query.limit(500)]
+
+
+def molisa_wiki_reuse_moderate(context, data_dict):
+    """A moderator's decision on a reuse, as on a submission: ``publish``,
+    ``request_changes`` or ``reject`` (the last two with a reason).
+
+    :param id: the reuse's id
+    :type id: string
+    :param decision: ``publish``, ``request_changes`` or ``reject``
+    :type decision: string
+    :param reason: why (required to ask for changes or to reject)
+    :type reason: string
+    :rtype: dictionary (the reuse)
+    """
+    tk.check_access("molisa_wiki_reuse_moderate", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_moderate(), context)
+    reuse = Reuse.get(data["id"])
+    if reuse is None:
+        raise tk.ObjectNotFound(tk._("No such reuse."))
+    if reuse.state != SUBMITTED:
+        raise tk.ValidationError({"decision": [tk._(
+            "This submission is not awaiting moderation.")]})
+    if data["decision"] != "publish" and not data.get("reason"):
+        raise tk.ValidationError({"reason": [tk._("Give the submitter a reason.")]})
+    user = user_of(context)
+    reuse.state = schema.DECISIONS[data["decision"]]
+    reuse.reason = data.get("reason") or None
+    reuse.decided_at = now()
+    reuse.decided_by = user.id if user else None
+    audit.record("wiki", "reuse_" + data["decision"], actor=user.name if user else None,
+                 client_addr=throttle.client_addr(), datasets=[reuse.package_id],
+                 extra={"reuse_id": reuse.id, "reason": reuse.reason})
+    _commit(context)
+    mail.reuse_decided(reuse)
+    return _reuse_dict(context, reuse)
+
+
 def get_actions() -> dict[str, Any]:
     return {
+        "molisa_wiki_reuse_create": molisa_wiki_reuse_create,
+        "molisa_wiki_reuse_list": molisa_wiki_reuse_list,
+        "molisa_wiki_reuse_moderate": molisa_wiki_reuse_moderate,
+        "user_create": user_create,
+        "molisa_wiki_verify": molisa_wiki_verify,
         "molisa_wiki_moderate": molisa_wiki_moderate,
         "molisa_wiki_submit": molisa_wiki_submit,
         "molisa_wiki_show": molisa_wiki_show,

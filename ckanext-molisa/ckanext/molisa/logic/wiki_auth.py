@@ -3,10 +3,13 @@ default; sysadmins pass every auth function before it is called.
 
 * Moderators: sysadmins, the IT Centre (``ckanext.molisa.report.it_centre_unit``)
   and the members of the units ``ckanext.molisa.wiki.moderator_units`` names.
-* Any logged-in account may submit a community dataset.
+* Any logged-in account may submit a community dataset, once its e-mail
+  address is confirmed if it registered itself (``wiki/verification.py``).
 * A submission that is not published is seen by its submitter (its metadata
   and its own scan report) and the moderators only; anyone else is told it
   does not exist. A published one is seen by everyone.
+* Anyone logged in registers a reuse of a dataset they may see that is open;
+  it is public once a moderator publishes it.
 * A quarantined file (the personal-data scan found something) is fetched by
   moderators only, whatever the dataset's state: :func:`visible_dataset`
   drops it from every view of the dataset (the kernel's one visibility
@@ -67,8 +70,19 @@ def submission_of(data_dict) -> Optional[Submission]:
 
 
 def molisa_wiki_submit(context, data_dict):
-    if user_of(context) is None:
+    from ckanext.molisa.wiki.verification import is_unverified
+    user = user_of(context)
+    if user is None:
         return {"success": False, "msg": tk._("Log in to publish data in WikiMolisa.")}
+    if is_unverified(user):
+        return {"success": False, "msg": tk._(
+            "Confirm your e-mail address first: open the link we sent you.")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def molisa_wiki_verify(context, data_dict):
+    """Anyone holding the signed link may confirm the address it names."""
     return {"success": True}
 
 
@@ -138,6 +152,25 @@ def visible_dataset(context: dict, pkg_dict: dict) -> None:
         pkg_dict.pop(key, None)
 
 
+def molisa_wiki_reuse_create(context, data_dict):
+    """Anyone logged in registers a reuse (of a dataset they may see: the
+    action checks it)."""
+    if user_of(context) is None:
+        return {"success": False, "msg": tk._("Log in to register a reuse.")}
+    return {"success": True}
+
+
+@tk.auth_allow_anonymous_access
+def molisa_wiki_reuse_list(context, data_dict):
+    """Published reuses are public; the queue is the moderators' (the action
+    checks ``molisa_wiki_queue``)."""
+    return {"success": True}
+
+
+def molisa_wiki_reuse_moderate(context, data_dict):
+    return molisa_wiki_moderate(context, data_dict)
+
+
 def get_auth_functions() -> dict[str, Any]:
     return {
         "molisa_wiki_submit": molisa_wiki_submit,
@@ -146,4 +179,8 @@ def get_auth_functions() -> dict[str, Any]:
         "molisa_wiki_queue": molisa_wiki_queue,
         "molisa_wiki_file": molisa_wiki_file,
         "molisa_wiki_moderate": molisa_wiki_moderate,
+        "molisa_wiki_verify": molisa_wiki_verify,
+        "molisa_wiki_reuse_create": molisa_wiki_reuse_create,
+        "molisa_wiki_reuse_list": molisa_wiki_reuse_list,
+        "molisa_wiki_reuse_moderate": molisa_wiki_reuse_moderate,
     }

@@ -70,3 +70,48 @@ def molisa_wiki_decision(value: Any, context) -> str:
 def molisa_wiki_moderate(not_empty, unicode_safe, ignore_missing):
     return {"id": [not_empty, unicode_safe], "decision": [not_empty, molisa_wiki_decision],
             "reason": [ignore_missing, molisa_report_text]}
+
+
+def _token(value: Any, context) -> str:
+    if not isinstance(value, str) or not value.strip() or len(value) > 1000:
+        raise tk.Invalid(tk._("This verification link is not valid."))
+    return value.strip()
+
+
+@validator_args
+def molisa_wiki_verify(not_empty):
+    return {"token": [not_empty, _token]}
+
+
+def molisa_wiki_reuse_type(value: Any, context) -> str:
+    from ckanext.molisa.model.wiki import REUSE_TYPES
+    if not isinstance(value, str) or value not in REUSE_TYPES:
+        raise tk.Invalid(tk._("Choose an application, an article or a report"))
+    return value
+
+
+def molisa_wiki_url(value: Any, context) -> str:
+    from urllib.parse import urlsplit
+    if not isinstance(value, str) or len(value) > 500:
+        raise tk.Invalid(tk._("Must be a web address (http or https)"))
+    value = value.strip()
+    parts = urlsplit(value)
+    if parts.scheme not in ("http", "https") or not parts.netloc or " " in value:
+        raise tk.Invalid(tk._("Must be a web address (http or https)"))
+    return value
+
+
+@validator_args
+def molisa_wiki_reuse_create(not_empty, ignore_missing, unicode_safe):
+    return {
+        "package_id": [not_empty, unicode_safe],
+        "type": [not_empty, molisa_wiki_reuse_type],
+        "title": [not_empty, molisa_report_short_text],
+        "url": [not_empty, molisa_wiki_url],
+        "description": [ignore_missing, molisa_report_text],
+    }
+
+
+@validator_args
+def molisa_wiki_reuse_list(ignore_missing, unicode_safe):
+    return {"package_id": [ignore_missing, unicode_safe], "queue": [ignore_missing, _mine]}

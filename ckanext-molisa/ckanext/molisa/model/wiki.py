@@ -44,6 +44,31 @@ class MolisaWikiSubmission(tk.BaseModel, _Row):
     reason = sa.Column(sa.Text)
 
 
-Submission = MolisaWikiSubmission
+#: what a reuse is
+REUSE_TYPES = ("application", "article", "report")
 
-TABLES = ("molisa_wiki_submission",)
+
+class MolisaWikiReuse(tk.BaseModel, _Row):
+    """A reuse of an open dataset (an application, an article, a report),
+    registered by anyone logged in and moderated like a submission."""
+
+    __tablename__ = "molisa_wiki_reuse"
+
+    id: Mapped[str] = sa.Column(sa.Text, primary_key=True, default=make_uuid)
+    package_id = sa.Column(sa.Text, nullable=False)
+    type = sa.Column(sa.Text, nullable=False)
+    title = sa.Column(sa.Text, nullable=False)
+    url = sa.Column(sa.Text, nullable=False)
+    description = sa.Column(sa.Text)
+    submitter_id = sa.Column(sa.Text, nullable=False)
+    state = sa.Column(sa.Text, nullable=False, default=SUBMITTED)
+    created = sa.Column(sa.DateTime(timezone=True), nullable=False, default=now)
+    due = sa.Column(sa.Date, nullable=False)
+    decided_at = sa.Column(sa.DateTime(timezone=True))
+    decided_by = sa.Column(sa.Text)
+    reason = sa.Column(sa.Text)
+
+
+Submission, Reuse = MolisaWikiSubmission, MolisaWikiReuse
+
+TABLES = ("molisa_wiki_submission", "molisa_wiki_reuse")

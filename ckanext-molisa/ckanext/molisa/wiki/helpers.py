@@ -36,3 +36,17 @@ def molisa_wiki_is_moderator() -> bool:
     from ckanext.molisa.logic.report_auth import user_of
     from ckanext.molisa.logic.wiki_auth import is_moderator
     return is_moderator(user_of(contexts.request_context()))
+
+
+def molisa_wiki_reuse_type_label(value: str) -> str:
+    return labels.reuse_type_label(value)
+
+
+def molisa_wiki_reuses(package_id: str) -> list[dict[str, Any]]:
+    """The published reuses of a dataset, as the current user may see them."""
+    from ckanext.molisa import contexts
+    try:
+        return tk.get_action("molisa_wiki_reuse_list")(contexts.request_context(),
+                                                      {"package_id": package_id})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return []

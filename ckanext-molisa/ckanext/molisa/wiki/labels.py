@@ -11,7 +11,7 @@ def state_label(value: str) -> str:
     return {
         "submitted": tk._("Awaiting moderation"),
         "changes_requested": tk._("Changes requested"),
-        "published": tk._("Published"),
+        "published": tk._("Published for everyone"),
         "rejected": tk._("Rejected"),
     }.get(value, value)
 
@@ -37,3 +37,16 @@ def finding(item: dict[str, Any]) -> str:
             row=item.get("row"))
     return tk._("Columns \"{column}\" hold {what}.").format(
         column=item.get("column"), what=category_label(item.get("category") or ""))
+
+
+def reuse_type_label(value: str) -> str:
+    return {
+        "application": tk._("Application"),
+        "article": tk._("Article"),
+        "report": tk._("Study or report"),
+    }.get(value, value)
+
+
+def reuse_type_choices() -> list[tuple[str, str]]:
+    from ckanext.molisa.model.wiki import REUSE_TYPES
+    return [(t, reuse_type_label(t)) for t in REUSE_TYPES]

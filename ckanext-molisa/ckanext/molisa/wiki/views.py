@@ -1,7 +1,9 @@
 """WikiMolisa's pages: the section (``/wikimolisa``: the published community
 datasets), the short form (``/wikimolisa/new``), the submitter's list
 (``/wikimolisa/mine``), the moderators' queue (``/wikimolisa/moderation``),
-a submission's page with its scan report and the moderators' decision form
+the form of a reuse (``/wikimolisa/reuse/new?dataset=<name>``) and its
+moderation (``/wikimolisa/reuse/<id>/moderate``), the e-mail verification link (``/wikimolisa/verify/<token>``), a
+submission's page with its scan report and the moderators' decision form
 (``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``) and a file of it (``/wikimolisa/<id>/file/<resource
 id>``: a quarantined one for moderators only). Thin callers of the
 ``molisa_wiki_*`` actions."""
@@ -38,8 +40,10 @@ def mine():
 
 
 def new():
-    if not contexts.request_context().get("user"):
-        return tk.abort(403, tk._("Log in to publish data in WikiMolisa."))
+    try:
+        tk.check_access("molisa_wiki_submit", contexts.request_context(), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
     data: dict[str, Any] = {}
     errors: dict[str, Any] = {}
     if request.method == "POST":
@@ -71,9 +75,57 @@ def read(id: str):
 
 def moderation():
     items = _call("molisa_wiki_list", {"queue": True})
+    reuses = _call("molisa_wiki_reuse_list", {"queue": True})
     import datetime
     return tk.render("molisa_wiki/moderation.html", {
-        "items": items, "today": datetime.date.today().isoformat()})
+        "items": items, "reuses": reuses, "today": datetime.date.today().isoformat()})
+
+
+def reuse_new():
+    try:
+        tk.check_access("molisa_wiki_reuse_create", contexts.request_context(), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    dataset = (request.values.get("dataset") or "")[:200]
+    try:
+        pkg = tk.get_action("package_show")(contexts.request_context(), {"id": dataset})
+    except (tk.ObjectNotFound, tk.NotAuthorized, tk.ValidationError):
+        return tk.abort(404, tk._("No such dataset."))
+    data: dict[str, Any] = {"type": "application"}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {key: request.form.get(key, "") for key in ("type", "title", "url",
+                                                           "description")}
+        data = {k: v for k, v in data.items() if v != ""}
+        try:
+            tk.get_action("molisa_wiki_reuse_create")(contexts.request_context(),
+                                                      dict(data, package_id=pkg["id"]))
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        else:
+            tk.h.flash_success(tk._("Thank you: your reuse has been sent to WikiMolisa's "
+                                    "moderators."))
+            return tk.redirect_to(pkg["type"] + ".read", id=pkg["name"])
+    from . import labels
+    return tk.render("molisa_wiki/reuse_form.html", dict(
+        pkg=pkg, data=data, errors=errors, types=labels.reuse_type_choices(),
+        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                       for k, v in errors.items()}))
+
+
+def reuse_moderate(id: str):
+    data = {"id": id[:200], "decision": request.form.get("decision", ""),
+            "reason": request.form.get("reason", "")}
+    if not data["reason"]:
+        data.pop("reason")
+    try:
+        _call("molisa_wiki_reuse_moderate", data)
+    except tk.ValidationError as exc:
+        tk.h.flash_error("; ".join(str(m) for v in exc.error_dict.values()
+                                   for m in (v if isinstance(v, list) else [v])))
+    else:
+        tk.h.flash_success(tk._("The decision has been recorded and the submitter told."))
+    return tk.redirect_to("molisa_wiki.moderation")
 
 
 def moderate(id: str):
@@ -89,6 +141,16 @@ def moderate(id: str):
     else:
         tk.h.flash_success(tk._("The decision has been recorded and the submitter told."))
     return tk.redirect_to("molisa_wiki.read", id=id[:200])
+
+
+def verify(token: str):
+    try:
+        result = tk.get_action("molisa_wiki_verify")(contexts.request_context(),
+                                                    {"token": token[:1000]})
+    except tk.ValidationError as exc:
+        return tk.render("molisa_wiki/verified.html", {
+            "error": "; ".join(map(str, exc.error_dict.get("token") or []))}), 400
+    return tk.render("molisa_wiki/verified.html", {"result": result})
 
 
 def file(id: str, resource_id: str):
@@ -112,10 +174,15 @@ molisa_wiki.add_url_rule("/wikimolisa", view_func=index, endpoint="index")
 molisa_wiki.add_url_rule("/wikimolisa/mine", view_func=mine, endpoint="mine")
 molisa_wiki.add_url_rule("/wikimolisa/new", view_func=new, endpoint="new",
                          methods=["GET", "POST"])
+molisa_wiki.add_url_rule("/wikimolisa/verify/<token>", view_func=verify, endpoint="verify")
 molisa_wiki.add_url_rule("/wikimolisa/moderation", view_func=moderation,
                          endpoint="moderation")
 molisa_wiki.add_url_rule("/wikimolisa/<id>/moderate", view_func=moderate, endpoint="moderate",
                          methods=["POST"])
+molisa_wiki.add_url_rule("/wikimolisa/reuse/new", view_func=reuse_new, endpoint="reuse_new",
+                         methods=["GET", "POST"])
+molisa_wiki.add_url_rule("/wikimolisa/reuse/<id>/moderate", view_func=reuse_moderate,
+                         endpoint="reuse_moderate", methods=["POST"])
 molisa_wiki.add_url_rule("/wikimolisa/<id>", view_func=read, endpoint="read")
 molisa_wiki.add_url_rule("/wikimolisa/<id>/file/<resource_id>", view_func=file,
                          endpoint="file")

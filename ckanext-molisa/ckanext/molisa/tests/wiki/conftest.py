@@ -38,7 +38,9 @@ def world(clean_db, clean_index):
     """A sysadmin, a unit with its admin, a moderating unit with its member,
     a citizen and their neighbour (no datasets: WikiMolisa starts empty)."""
     from ckanext.molisa.reports import throttle
+    from ckanext.molisa.wiki import verification
     throttle.forget()
+    verification.forget()
     sysadmin = factories.SysadminWithToken(email="admin@molisa.example.vn")
     unit_admin = factories.UserWithToken(name="unit-admin", email="admin.btxh@molisa.example.vn")
     moderator = factories.UserWithToken(name="kiem-duyet", email="kiem.duyet@molisa.example.vn")
