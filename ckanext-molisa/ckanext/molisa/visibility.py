@@ -37,6 +37,20 @@ def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False) -> di
     return pkg_dict
 
 
+def drop_resources(pkg_dict: dict, hidden: set) -> None:
+    """Drop, in place, the resources whose ids are in ``hidden`` from a
+    dataset dictionary, with the raw ``res_*`` index fields of a search
+    result (the rules of reports' hiding and WikiMolisa's quarantine)."""
+    resources = pkg_dict.get("resources")
+    if isinstance(resources, list):
+        kept = [r for r in resources if not (isinstance(r, dict) and r.get("id") in hidden)]
+        pkg_dict["resources"] = kept
+        if "num_resources" in pkg_dict:
+            pkg_dict["num_resources"] = len(kept)
+    for key in [k for k in pkg_dict if k.startswith("res_") or k == "urls"]:
+        pkg_dict.pop(key, None)
+
+
 def visible_search_result(context: dict, result: dict) -> dict:
     """A package_search result, in place, with the dataset dictionaries that
     ``fl`` can ask for (``data_dict``, ``validated_data_dict``)."""

@@ -19,7 +19,7 @@ from ckanext.molisa.logic import wiki_schema as schema
 from ckanext.molisa.logic.report_auth import user_of
 from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
 from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Reuse, Submission, now
-from ckanext.molisa.reports import attachments, deadlines, throttle
+from ckanext.molisa.reports import deadlines, throttle
 from ckanext.molisa.wiki import mail, scan, verification
 
 TYPE = "community"
@@ -247,6 +247,22 @@ def molisa_wiki_list(context, data_dict):
     return [_dictize(context, s) for s in query.limit(500)]
 
 
+def _decide(context, row, data: dict[str, Any]) -> Optional[model.User]:
+    """A moderator's decision on a submission or a reuse awaiting it (a
+    reason required but to publish), stamped with who and when."""
+    if row.state != SUBMITTED:
+        raise tk.ValidationError({"decision": [tk._(
+            "This submission is not awaiting moderation.")]})
+    if data["decision"] != "publish" and not data.get("reason"):
+        raise tk.ValidationError({"reason": [tk._("Give the submitter a reason.")]})
+    user = user_of(context)
+    row.state = schema.DECISIONS[data["decision"]]
+    row.reason = data.get("reason") or None
+    row.decided_at = now()
+    row.decided_by = user.id if user else None
+    return user
+
+
 def molisa_wiki_moderate(context, data_dict):
     """A moderator's decision on a submission awaiting moderation: publish it
     (the dataset becomes public; a quarantined file stays for moderators
@@ -266,16 +282,7 @@ def molisa_wiki_moderate(context, data_dict):
     submission = submission_of(data)
     if submission is None:
         raise tk.ObjectNotFound(tk._("No such community dataset."))
-    if submission.state != SUBMITTED:
-        raise tk.ValidationError({"decision": [tk._(
-            "This submission is not awaiting moderation.")]})
-    if data["decision"] != "publish" and not data.get("reason"):
-        raise tk.ValidationError({"reason": [tk._("Give the submitter a reason.")]})
-    user = user_of(context)
-    submission.state = schema.DECISIONS[data["decision"]]
-    submission.reason = data.get("reason") or None
-    submission.decided_at = now()
-    submission.decided_by = user.id if user else None
+    _decide(context, submission, data)
     if submission.state == PUBLISHED:
         tk.get_action("package_patch")(contexts.site_context(ignore_auth=True),
                                        {"id": submission.package_id, "private": False})
@@ -420,16 +427,7 @@ def molisa_wiki_reuse_moderate(context, data_dict):
     reuse = Reuse.get(data["id"])
     if reuse is None:
         raise tk.ObjectNotFound(tk._("No such reuse."))
-    if reuse.state != SUBMITTED:
-        raise tk.ValidationError({"decision": [tk._(
-            "This submission is not awaiting moderation.")]})
-    if data["decision"] != "publish" and not data.get("reason"):
-        raise tk.ValidationError({"reason": [tk._("Give the submitter a reason.")]})
-    user = user_of(context)
-    reuse.state = schema.DECISIONS[data["decision"]]
-    reuse.reason = data.get("reason") or None
-    reuse.decided_at = now()
-    reuse.decided_by = user.id if user else None
+    user = _decide(context, reuse, data)
     audit.record("wiki", "reuse_" + data["decision"], actor=user.name if user else None,
                  client_addr=throttle.client_addr(), datasets=[reuse.package_id],
                  extra={"reuse_id": reuse.id, "reason": reuse.reason})

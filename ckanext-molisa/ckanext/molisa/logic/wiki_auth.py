@@ -142,14 +142,8 @@ def visible_dataset(context: dict, pkg_dict: dict) -> None:
     hidden = set(quarantined_ids(pkg_dict.get("id")))
     if not hidden or context.get("ignore_auth") or is_moderator(user_of(context)):
         return
-    resources = pkg_dict.get("resources")
-    if isinstance(resources, list):
-        kept = [r for r in resources if not (isinstance(r, dict) and r.get("id") in hidden)]
-        pkg_dict["resources"] = kept
-        if "num_resources" in pkg_dict:
-            pkg_dict["num_resources"] = len(kept)
-    for key in [k for k in pkg_dict if k.startswith("res_") or k == "urls"]:
-        pkg_dict.pop(key, None)
+    from ckanext.molisa.visibility import drop_resources
+    drop_resources(pkg_dict, set(hidden))
 
 
 def molisa_wiki_reuse_create(context, data_dict):

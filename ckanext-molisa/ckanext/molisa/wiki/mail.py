@@ -12,46 +12,45 @@ from ckanext.molisa.model.wiki import CHANGES_REQUESTED, PUBLISHED, REJECTED, Re
 from . import labels
 
 
+def _send(user_id: str, state: str, title: str, reason, texts: dict, link: str) -> int:
+    """The decision (``texts[state]``) on ``title``, its reason and a link,
+    to the account that submitted it."""
+    user = model.User.get(user_id)
+    if user is None or not user.email:
+        return 0
+    lines = [texts[state].format(title=title)]
+    if reason:
+        lines += ["", tk._("Reason: {reason}").format(reason=reason)]
+    lines += ["", link]
+    subject = "[WikiMolisa] " + labels.state_label(state) + ": " + title
+    return mail.send([(user.display_name, user.email)], subject, "\n".join(lines),
+                     what="WikiMolisa mail")
+
+
 @mail.in_portal_locale
 def decided(submission: Submission) -> int:
     """The decision on a submission, with its reason and page, to its submitter."""
-    user = model.User.get(submission.submitter_id)
     pkg = model.Package.get(submission.package_id)
-    if user is None or not user.email or pkg is None:
+    if pkg is None:
         return 0
-    text = {
+    return _send(submission.submitter_id, submission.state, pkg.title, submission.reason, {
         PUBLISHED: tk._("Your data \"{title}\" has been published in WikiMolisa."),
         CHANGES_REQUESTED: tk._("The moderators ask you to change your data \"{title}\" "
                                 "before it can be published."),
         REJECTED: tk._("Your data \"{title}\" has not been accepted in WikiMolisa."),
-    }[submission.state].format(title=pkg.title)
-    lines = [text]
-    if submission.reason:
-        lines += ["", tk._("Reason: {reason}").format(reason=submission.reason)]
-    lines += ["", tk._("Your submission: {url}").format(
-        url=tk.url_for("molisa_wiki.read", id=submission.id, _external=True))]
-    subject = "[WikiMolisa] " + labels.state_label(submission.state) + ": " + pkg.title
-    return mail.send([(user.display_name, user.email)], subject, "\n".join(lines),
-                     what="WikiMolisa mail")
+    }, tk._("Your submission: {url}").format(
+        url=tk.url_for("molisa_wiki.read", id=submission.id, _external=True)))
 
 
 @mail.in_portal_locale
 def reuse_decided(reuse: Reuse) -> int:
     """The decision on a reuse, with its reason and the dataset, to its submitter."""
-    user = model.User.get(reuse.submitter_id)
     pkg = model.Package.get(reuse.package_id)
-    if user is None or not user.email or pkg is None:
+    if pkg is None:
         return 0
-    text = {
+    return _send(reuse.submitter_id, reuse.state, reuse.title, reuse.reason, {
         PUBLISHED: tk._("Your reuse \"{title}\" is now shown on the dataset."),
         CHANGES_REQUESTED: tk._("The moderators ask you to change your reuse \"{title}\"."),
         REJECTED: tk._("Your reuse \"{title}\" has not been accepted."),
-    }[reuse.state].format(title=reuse.title)
-    lines = [text]
-    if reuse.reason:
-        lines += ["", tk._("Reason: {reason}").format(reason=reuse.reason)]
-    lines += ["", tk._("The dataset: {url}").format(
-        url=tk.url_for("dataset.read", id=pkg.name, _external=True))]
-    subject = "[WikiMolisa] " + labels.state_label(reuse.state) + ": " + reuse.title
-    return mail.send([(user.display_name, user.email)], subject, "\n".join(lines),
-                     what="WikiMolisa mail")
+    }, tk._("The dataset: {url}").format(
+        url=tk.url_for("dataset.read", id=pkg.name, _external=True)))

@@ -114,32 +114,27 @@ def reuse_new():
 
 
 def reuse_moderate(id: str):
-    data = {"id": id[:200], "decision": request.form.get("decision", ""),
-            "reason": request.form.get("reason", "")}
-    if not data["reason"]:
-        data.pop("reason")
-    try:
-        _call("molisa_wiki_reuse_moderate", data)
-    except tk.ValidationError as exc:
-        tk.h.flash_error("; ".join(str(m) for v in exc.error_dict.values()
-                                   for m in (v if isinstance(v, list) else [v])))
-    else:
-        tk.h.flash_success(tk._("The decision has been recorded and the submitter told."))
+    _decide("molisa_wiki_reuse_moderate", id)
     return tk.redirect_to("molisa_wiki.moderation")
 
 
-def moderate(id: str):
+def _decide(action: str, id: str) -> None:
+    """The moderator's decision from the form, its outcome flashed."""
     data = {"id": id[:200], "decision": request.form.get("decision", ""),
             "reason": request.form.get("reason", "")}
     if not data["reason"]:
         data.pop("reason")
     try:
-        _call("molisa_wiki_moderate", data)
+        _call(action, data)
     except tk.ValidationError as exc:
         tk.h.flash_error("; ".join(str(m) for v in exc.error_dict.values()
                                    for m in (v if isinstance(v, list) else [v])))
     else:
         tk.h.flash_success(tk._("The decision has been recorded and the submitter told."))
+
+
+def moderate(id: str):
+    _decide("molisa_wiki_moderate", id)
     return tk.redirect_to("molisa_wiki.read", id=id[:200])
 
 

@@ -15,35 +15,12 @@ from playwright.sync_api import expect
 
 from ckan import model
 
-from ckanext.molisa.testing.browser import LOCALE, TIMEZONE
+from ckanext.molisa.testing.browser import PASSWORD, person, set_password
 
 from .conftest import DATA
 
-PASSWORD = "Mat-khau-thu-nghiem-2027"
 TIMEOUT_MS = 20_000
 LINK = re.compile(r"https?://\S+/wikimolisa/verify/\S+")
-
-
-def _with_password(*users) -> None:
-    for user in users:
-        model.User.get(user["name"]).password = PASSWORD
-    model.repo.commit()
-
-
-def _person(browser, base: str, user: dict | None):
-    """A page in a browser context of its own, logged in unless ``user`` is None."""
-    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    if user is not None:
-        page.goto(base + "/user/login")
-        page.fill("#field-login", user["name"])
-        page.fill("#field-password", PASSWORD)
-        page.locator("form").filter(has=page.locator("#field-login")).locator(
-            "button[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/user/login" not in page.url, "login failed"
-    return page
 
 
 def _submit(page, base: str, title: str, filename: str) -> None:
@@ -61,7 +38,7 @@ def _submit(page, base: str, title: str, filename: str) -> None:
 def test_a_citizen_registers_verifies_publishes_and_a_moderator_approves(
         world, web_server, page, browser, mailbox):
     base = web_server.url
-    _with_password(world.sysadmin)
+    set_password(world.sysadmin)
     page.set_default_timeout(TIMEOUT_MS)
     page.goto(base + "/user/register")
     page.fill("#field-username", "nguoi-dan-moi")
@@ -82,13 +59,13 @@ def test_a_citizen_registers_verifies_publishes_and_a_moderator_approves(
     _submit(page, base, "Câu lạc bộ dưỡng sinh theo tỉnh, 2024", "tham_gia_clb.csv")
     expect(page.locator(".molisa-wiki-state")).to_have_text("Chờ kiểm duyệt")
     # the moderator's queue, the decision
-    moderator = _person(browser, base, world.sysadmin)
+    moderator = person(browser, base, world.sysadmin)
     moderator.goto(base + "/wikimolisa/moderation")
     moderator.get_by_role("link", name="Câu lạc bộ dưỡng sinh theo tỉnh, 2024").click()
     moderator.locator(".molisa-wiki-moderate button[value=publish]").click()
     expect(moderator.locator(".molisa-wiki-state")).to_have_text("Đã công bố")
     # in WikiMolisa for everyone, marked as community data, the submitter mailed
-    visitor = _person(browser, base, None)
+    visitor = person(browser, base, None)
     visitor.goto(base + "/wikimolisa")
     expect(visitor.locator(".molisa-wiki-list")).to_contain_text(
         "Câu lạc bộ dưỡng sinh theo tỉnh, 2024")
@@ -102,8 +79,8 @@ def test_a_citizen_registers_verifies_publishes_and_a_moderator_approves(
 @pytest.mark.req("R4.3", "R14.3")
 def test_a_file_with_identification_numbers_is_quarantined(world, web_server, page, browser):
     base = web_server.url
-    _with_password(world.citizen, world.neighbour)
-    citizen = _person(browser, base, world.citizen)
+    set_password(world.citizen, world.neighbour)
+    citizen = person(browser, base, world.citizen)
     _submit(citizen, base, "Hộ gia đình tham gia câu lạc bộ", "ho_gia_dinh.csv")
     expect(citizen.locator(".molisa-wiki-findings")).to_contain_text(
         "Cột \"so_dinh_danh\" chứa số định danh cá nhân 12 chữ số (CCCD)")
@@ -120,7 +97,7 @@ def test_a_file_with_identification_numbers_is_quarantined(world, web_server, pa
     download = f"{base}/dataset/{pkg.name}/resource/{resource_id}/download/ho_gia_dinh.csv"
     assert citizen.goto(file_url).status == 403
     assert citizen.goto(download).status in (403, 404)
-    neighbour = _person(browser, base, world.neighbour)
+    neighbour = person(browser, base, world.neighbour)
     page.set_default_timeout(TIMEOUT_MS)
     for who in (page, neighbour):                  # a visitor and another user
         assert who.goto(item_url).status == 404
