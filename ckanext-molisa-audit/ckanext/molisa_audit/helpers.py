@@ -40,6 +40,7 @@ def molisa_audit_channel_label(channel: str | None) -> str:
         "auth": tk._("Log-in and API tokens"),
         "audit": tk._("The audit log itself"),
         "report": tk._("Reports of problems"),
+        "wiki": tk._("WikiMolisa"),
     }
     return labels.get(channel or "", channel or "")
 

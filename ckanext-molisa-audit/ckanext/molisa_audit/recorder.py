@@ -21,7 +21,7 @@ from .interfaces import IMolisaAudit
 from .spool import SpoolWriter
 
 #: "audit": the log about itself (an event PostgreSQL refused and the shipper set aside).
-CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit", "report")
+CHANNELS = ("api", "web", "download", "harvest", "sharing", "auth", "audit", "report", "wiki")
 
 _writers: dict[str, SpoolWriter] = {}
 _writers_lock = threading.Lock()

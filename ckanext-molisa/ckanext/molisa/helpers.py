@@ -16,7 +16,20 @@ from .reports.helpers import (molisa_report_attachment_limits, molisa_report_hou
                               molisa_report_type_choices, molisa_report_type_label,
                               molisa_report_unit_title)
 
+from .wiki.helpers import (molisa_wiki_finding, molisa_wiki_is_community,  # noqa: F401
+                           molisa_wiki_is_moderator, molisa_wiki_limits,
+                           molisa_wiki_reuse_type_label, molisa_wiki_reuses,
+                           molisa_wiki_state_label, molisa_wiki_table_errors)
+
 __all__ = [
+    "molisa_wiki_finding",
+    "molisa_wiki_is_community",
+    "molisa_wiki_is_moderator",
+    "molisa_wiki_limits",
+    "molisa_wiki_reuse_type_label",
+    "molisa_wiki_reuses",
+    "molisa_wiki_state_label",
+    "molisa_wiki_table_errors",
     "molisa_codelist_choices",
     "molisa_codelist_label",
     "molisa_other_locale",

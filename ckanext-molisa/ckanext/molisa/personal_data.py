@@ -10,7 +10,14 @@ Two checks, both needed before anything becomes open data:
   English (``full_name``, ``phone``, ...);
 * text values are scanned (``ValueScanner``): a 12-digit citizen ID (CCCD), a
   Vietnamese mobile number (``0`` or ``+84`` and nine digits starting with
-  3, 5, 7, 8 or 9) or an e-mail address anywhere in a value is a finding.
+  3, 5, 7, 8 or 9) or an e-mail address anywhere in a value is a finding;
+  so is a 10-digit social insurance number (BHXH) in a column named like one
+  (``so_bhxh``, ``ma_bhxh``, ``social_insurance``): ten digits alone are
+  too common elsewhere to be read as one.
+
+:func:`scan_table` reads a whole table (a file submitted to WikiMolisa) and
+returns every finding by column, and adds one more: a column of names beside
+a column of dates of birth identifies people even when no value is a number.
 """
 from __future__ import annotations
 
@@ -45,10 +52,14 @@ CATEGORIES: dict[str, list[str]] = {
         "birthdate", "birthday", "sinh_ngay",
     ],
     "email": ["email", "e_mail", "thu_dien_tu", "mail"],
+    "social_insurance": [
+        "so_bhxh", "ma_bhxh", "ma_so_bhxh", "social_insurance_number",
+        "social_insurance_no", "social_security_number",
+    ],
 }
 
 #: Column names that are personal on their own (exact match).
-EXACT = {"name": "name", "ten": "name", "ho_ten": "name"}
+EXACT = {"name": "name", "ten": "name", "ho_ten": "name", "bhxh": "social_insurance"}
 
 _SPLIT = re.compile(r"[^0-9a-z]+")
 _CAMEL = re.compile(r"(?<=[a-z0-9])(?=[A-Z])")
@@ -80,6 +91,18 @@ PATTERNS: dict[str, re.Pattern[str]] = {
     "phone": re.compile(r"(?<![\d+])(?:\+84|84|0)[\s.-]?[35789](?:[\s.-]?\d){8}(?!\d)"),
     "email": re.compile(r"[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,}"),
 }
+
+
+#: a social insurance number: ten digits (the whole value), in a column whose
+#: name holds ``bhxh`` or ``social insurance`` (``bhxh_bat_buoc``, a count
+#: of insured people, is not personal by its name, but ten digits there are)
+SOCIAL_INSURANCE = re.compile(r"\d{10}")
+
+
+def _insurance_column(name: str) -> bool:
+    tokens = _tokens(name)
+    joined = "_".join(tokens)
+    return "bhxh" in tokens or "social_insurance" in joined or "social_security" in joined
 
 
 def scan_value(value: Any) -> str | None:
@@ -122,3 +145,47 @@ class ValueScanner:
             category = scan_value(value)
             if category:
                 raise PersonalDataFound(column, category, self.rows)
+
+
+#: The category of a finding that is about two columns together.
+NAME_WITH_BIRTH_DATE = "name_with_birth_date"
+
+
+def scan_cell(column: str, value: Any) -> str | None:
+    """:func:`scan_value`, and a social insurance number (ten digits, as text
+    or as a number) in a column named like one."""
+    found = scan_value(value)
+    if found:
+        return found
+    if isinstance(value, (str, int)) and not isinstance(value, bool) \
+            and SOCIAL_INSURANCE.fullmatch(str(value).strip()) and _insurance_column(column):
+        return "social_insurance"
+    return None
+
+
+def scan_table(columns: Iterable[Any], rows: Iterable[Iterable[Any]],
+               max_rows: int | None = None) -> list[dict[str, Any]]:
+    """Every finding of a table, one per column and category, in column
+    order: ``{"column", "category", "row"}`` with the first data row (from 1)
+    where it was seen, and ``{"column": "<name column> + <birth column>",
+    "category": "name_with_birth_date", "row": None}`` when a column of names
+    and a column of dates of birth are both there. ``max_rows`` bounds the
+    rows read."""
+    names = ["" if c is None else str(c) for c in columns]
+    categories = [classify_column(n) for n in names]
+    findings: dict[tuple[str, str], dict[str, Any]] = {}
+    for number, row in enumerate(rows, start=1):
+        if max_rows is not None and number > max_rows:
+            break
+        for column, value in zip(names, row):
+            found = scan_cell(column, value)
+            if found and (column, found) not in findings:
+                findings[(column, found)] = {"column": column, "category": found,
+                                             "row": number}
+    result = sorted(findings.values(), key=lambda f: names.index(f["column"]))
+    name_columns = [n for n, c in zip(names, categories) if c == "name"]
+    birth_columns = [n for n, c in zip(names, categories) if c == "birth_date"]
+    if name_columns and birth_columns:
+        result.append({"column": f"{name_columns[0]} + {birth_columns[0]}",
+                       "category": NAME_WITH_BIRTH_DATE, "row": None})
+    return result

@@ -27,5 +27,6 @@ molisa.add_url_rule("/molisa_dataset/<path:rest>", view_func=former_dataset_addr
 from ckanext.molisa.odl.views import molisa_odl  # noqa: E402  the Open Data List's pages
 from ckanext.molisa.quality.views import molisa_quality  # noqa: E402  the units' quality pages
 from ckanext.molisa.reports.views import molisa_report  # noqa: E402  reports of problems
+from ckanext.molisa.wiki.views import molisa_wiki  # noqa: E402  WikiMolisa
 
-__all__ = ["molisa", "molisa_odl", "molisa_quality", "molisa_report"]
+__all__ = ["molisa", "molisa_odl", "molisa_quality", "molisa_report", "molisa_wiki"]

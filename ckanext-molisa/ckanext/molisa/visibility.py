@@ -28,9 +28,12 @@ def visible_dataset(context: dict, pkg_dict: dict, snapshot: bool = False,
                     indexed: bool = False) -> dict:
     """``pkg_dict`` reduced, in place, to what the context's user may see:
     resources hidden pending review of a report first (``reports.hiding``),
-    then the plugins' rules. ``indexed``: a search result."""
+    WikiMolisa's quarantined files (``logic.wiki_auth``), then the plugins'
+    rules. ``indexed``: a search result."""
+    from .logic import wiki_auth
     from .reports import hiding
     hiding.visible_dataset(context, pkg_dict, indexed=indexed)
+    wiki_auth.visible_dataset(context, pkg_dict)
     for rule in _rules():
         rule.molisa_visible_dataset(context, pkg_dict, snapshot)
     return pkg_dict
@@ -49,6 +52,20 @@ def _rules() -> tuple:
         _rules_cache[1] = tuple(p.PluginImplementations(IMolisaVisibility))
         _rules_cache[0] = key
     return _rules_cache[1]
+
+
+def drop_resources(pkg_dict: dict, hidden: set) -> None:
+    """Drop, in place, the resources whose ids are in ``hidden`` from a
+    dataset dictionary, with the raw ``res_*`` index fields of a search
+    result (the rules of reports' hiding and WikiMolisa's quarantine)."""
+    resources = pkg_dict.get("resources")
+    if isinstance(resources, list):
+        kept = [r for r in resources if not (isinstance(r, dict) and r.get("id") in hidden)]
+        pkg_dict["resources"] = kept
+        if "num_resources" in pkg_dict:
+            pkg_dict["num_resources"] = len(kept)
+    for key in [k for k in pkg_dict if k.startswith("res_") or k == "urls"]:
+        pkg_dict.pop(key, None)
 
 
 def visible_search_result(context: dict, result: dict) -> dict:

@@ -6,7 +6,8 @@ from typing import Any
 import ckan.plugins.toolkit as tk
 
 from ckanext.molisa import codelists
-from ckanext.molisa.logic import chained, guards, odl_action, quality_action, report_action
+from ckanext.molisa.logic import (chained, guards, odl_action, quality_action, report_action,
+                                  wiki_action)
 from ckanext.molisa.logic import schema as molisa_schema
 
 
@@ -119,6 +120,7 @@ def get_actions() -> dict[str, Any]:
     actions.update(odl_action.get_actions())
     actions.update(quality_action.get_actions())
     actions.update(report_action.get_actions())
+    actions.update(wiki_action.get_actions())
     actions.update(chained.actions())
     actions.update(guards.actions())
     return actions

@@ -6,7 +6,7 @@ from typing import Any
 
 import ckan.plugins.toolkit as tk
 
-from ckanext.molisa.logic import guards, odl_auth, quality_auth, report_auth
+from ckanext.molisa.logic import guards, odl_auth, quality_auth, report_auth, wiki_auth
 
 
 @tk.auth_allow_anonymous_access
@@ -38,5 +38,6 @@ def get_auth_functions() -> dict[str, Any]:
     functions.update(odl_auth.get_auth_functions())
     functions.update(quality_auth.get_auth_functions())
     functions.update(report_auth.get_auth_functions())
+    functions.update(wiki_auth.get_auth_functions())
     functions.update(guards.auth_functions())
     return functions

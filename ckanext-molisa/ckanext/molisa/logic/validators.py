@@ -24,6 +24,7 @@ __all__ = [
     "molisa_columns_output",
     "molisa_boolean",
     "molisa_texts",
+    "molisa_wiki_always_open",
     # CKAN's own, hardened: a list or an object is an invalid value, not a
     # server error (they raise TypeError in CKAN 2.12's navl validators);
     # every schema that names them (CKAN's included) gets these
@@ -82,6 +83,12 @@ def molisa_license_fits_access_level(key, data, errors, context):
     if _value(data, "access_level") == access_levels.OPEN and not license.isopen():
         errors[key].append(tk._(
             "Open data must carry an open licence (for example CC BY 4.0)."))
+
+
+def molisa_wiki_always_open(key, data, errors, context):
+    """A WikiMolisa community dataset is open data: its access level is set,
+    never chosen (R14.3)."""
+    data[key] = access_levels.OPEN
 
 
 def molisa_not_before(other: str):

@@ -51,13 +51,17 @@ def folder(report_id: str) -> str:
     return os.path.join(base, "molisa_report", report_id)
 
 
-def check(files: list) -> list[tuple[str, bytes, Any]]:
+def check(files: list, allowed: set[str] | None = None, limit: int | None = None,
+          key: str = KEY) -> list[tuple[str, bytes, Any]]:
     """Read and check the files: (name, content, mimetype) of each; a file
-    of another type, too large or empty is refused per file."""
+    of another type, too large or empty is refused per file. ``allowed``
+    (extensions) and ``limit`` (bytes) default to the reports' options;
+    WikiMolisa passes its own, and its field name as ``key``."""
     errors, prepared = [], []
-    allowed, limit = _allowed(), _max_bytes()
+    allowed = _allowed() if allowed is None else allowed
+    limit = _max_bytes() if limit is None else limit
     if len(files) > 5:
-        raise tk.ValidationError({KEY: [tk._("At most 5 files")]})
+        raise tk.ValidationError({key: [tk._("At most 5 files")]})
     for upload in files:
         name = secure_filename(upload.filename or "") or "file"
         ext = name.rsplit(".", 1)[-1].lower() if "." in name else ""
@@ -74,7 +78,7 @@ def check(files: list) -> list[tuple[str, bytes, Any]]:
         else:
             prepared.append((name, data, getattr(upload, "mimetype", None)))
     if errors:
-        raise tk.ValidationError({KEY: errors})
+        raise tk.ValidationError({key: errors})
     return prepared
 
 

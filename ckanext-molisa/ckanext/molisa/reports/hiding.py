@@ -106,14 +106,8 @@ def visible_dataset(context: dict, pkg_dict: dict, indexed: bool = False) -> Non
         hidden = _hidden_now().get(package_id)
     if not hidden or sees_hidden(context, _owner_org(pkg_dict)):
         return
-    resources = pkg_dict.get("resources")
-    if isinstance(resources, list):
-        kept = [r for r in resources if not (isinstance(r, dict) and r.get("id") in hidden)]
-        pkg_dict["resources"] = kept
-        if "num_resources" in pkg_dict:
-            pkg_dict["num_resources"] = len(kept)
-    for key in [k for k in pkg_dict if k.startswith("res_") or k == "urls"]:
-        pkg_dict.pop(key, None)
+    from ckanext.molisa.visibility import drop_resources
+    drop_resources(pkg_dict, set(hidden))
 
 
 def resource_hidden_from(context: dict, resource_id: Any) -> bool:

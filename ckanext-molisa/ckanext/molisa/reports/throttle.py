@@ -34,21 +34,27 @@ def take(email: Optional[str], address: Optional[str]) -> bool:
     """Count one report; False (and nothing counted) when the address or the
     e-mail address has used up its hour."""
     limit = max(1, int(tk.config.get("ckanext.molisa.report.anonymous_per_hour")))
+    return take_keys(_keys(email, address), limit, 3600)
+
+
+def take_keys(keys: list[str], limit: int, ttl: int) -> bool:
+    """Count one use under each key (each expiring ``ttl`` seconds after its
+    last use); False, and nothing counted, when a key has reached ``limit``.
+    Reports and WikiMolisa's daily limit both count this way."""
     redis = connect_to_redis()
-    keys = _keys(email, address)
     if any(int(redis.get(k) or 0) >= limit for k in keys):
         return False
     for key in keys:
         pipe = redis.pipeline()
         pipe.incr(key)
-        pipe.expire(key, 3600)
+        pipe.expire(key, ttl)
         pipe.execute()
     return True
 
 
-def forget() -> None:
-    """Drop this site's counts (the tests' fixture)."""
+def forget(prefix: str = PREFIX) -> None:
+    """Drop this site's counts under ``prefix`` (the tests' fixture)."""
     redis = connect_to_redis()
     site = tk.config.get("ckan.site_id") or "ckan"
-    for key in redis.scan_iter(f"{PREFIX}{site}:*"):
+    for key in redis.scan_iter(f"{prefix}{site}:*"):
         redis.delete(key)

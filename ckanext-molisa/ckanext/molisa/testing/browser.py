@@ -42,6 +42,34 @@ TIMEZONE = "Asia/Ho_Chi_Minh"   # ckan.display_timezone
 DEFAULT_WEB_PORT = 5051
 
 _REPORTS = pytest.StashKey[dict]()
+#: the password :func:`set_password` gives and :func:`person` logs in with
+PASSWORD = "Mat-khau-thu-nghiem-2027"
+
+
+def set_password(*users: dict, password: str = PASSWORD) -> None:
+    """Give the factories' users a password to log in with in the browser."""
+    from ckan import model
+    for user in users:
+        model.User.get(user["name"]).password = password
+    model.repo.commit()
+
+
+def person(browser, base: str, user: dict | None, timeout_ms: int = 20_000,
+           password: str = PASSWORD):
+    """A page in a browser context of its own (Vietnamese locale), logged
+    in through the login form unless ``user`` is None."""
+    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
+    page = context.new_page()
+    page.set_default_timeout(timeout_ms)
+    if user is not None:
+        page.goto(base + "/user/login")
+        page.fill("#field-login", user["name"])
+        page.fill("#field-password", password)
+        page.locator("form").filter(has=page.locator("#field-login")).locator(
+            "button[type=submit]").click()
+        page.wait_for_load_state()
+        assert "/user/login" not in page.url, "login failed"
+    return page
 
 
 def _artifacts_dir(config: pytest.Config) -> str:

@@ -25,7 +25,8 @@ SHARING_TABLES = ("molisa_sharing_usage_report", "molisa_sharing_grant",
                   "molisa_sharing_request", "molisa_sharing_inbound",
                   "molisa_odl_notice", "molisa_odl_entry", "molisa_odl_version",
                   "molisa_report_notice", "molisa_report_message",
-                  "molisa_report_hidden_resource", "molisa_report")
+                  "molisa_report_hidden_resource", "molisa_report", "molisa_wiki_submission",
+                  "molisa_wiki_reuse")
 
 
 def reset(reset_db, migrate_db_for) -> None:

@@ -10,36 +10,12 @@ import pytest
 from playwright.sync_api import expect
 
 import ckan.tests.helpers as helpers
-from ckan import model
 
-from ckanext.molisa.testing.browser import LOCALE, TIMEZONE
+from ckanext.molisa.testing.browser import person, set_password
 
 from .conftest import UNIT_ADMIN, VISITOR, has
 
-PASSWORD = "Mat-khau-thu-nghiem-2027"
 TIMEOUT_MS = 20_000
-
-
-def _with_password(*users) -> None:
-    for user in users:
-        model.User.get(user["name"]).password = PASSWORD
-    model.repo.commit()
-
-
-def _person(browser, base: str, user: dict | None):
-    """A page in a browser context of its own, logged in unless ``user`` is None."""
-    context = browser.new_context(locale=LOCALE, timezone_id=TIMEZONE)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    if user is not None:
-        page.goto(base + "/user/login")
-        page.fill("#field-login", user["name"])
-        page.fill("#field-password", PASSWORD)
-        page.locator("form").filter(has=page.locator("#field-login")).locator(
-            "button[type=submit]").click()
-        page.wait_for_load_state()
-        assert "/user/login" not in page.url, "login failed"
-    return page
 
 
 @pytest.mark.req("R21.1d", "R21.2c", "R15.1")
@@ -61,8 +37,8 @@ def test_a_visitor_reports_a_data_error_and_the_unit_closes_it_citing_the_fixed_
     link = next(line for line in notice.get_content().splitlines() if "/report/" in line)
     address = link.split(": ", 1)[1].strip()
 
-    _with_password(world.unit_admin)
-    admin = _person(browser, base, world.unit_admin)
+    set_password(world.unit_admin)
+    admin = person(browser, base, world.unit_admin)
     admin.goto(address)
     expect(admin.locator(".molisa-report-description")).to_contain_text("không phải 80")
     admin.locator("button[name=acknowledge]").click()
@@ -92,8 +68,8 @@ def test_a_visitor_reports_a_data_error_and_the_unit_closes_it_citing_the_fixed_
 def test_a_personal_data_report_hides_the_resource(world, web_server, page, browser, mailbox):
     base = web_server.url
     pkg, res = world.datasets["open"], world.resources["open"]
-    _with_password(world.user, world.unit_admin)
-    reporter = _person(browser, base, world.user)
+    set_password(world.user, world.unit_admin)
+    reporter = person(browser, base, world.user)
     reporter.goto(f"{base}/dataset/{pkg['name']}/resource/{res['id']}")
     reporter.locator(".molisa-report-button").click()
     reporter.select_option("#field-type", "personal_data")
@@ -110,7 +86,7 @@ def test_a_personal_data_report_hides_the_resource(world, web_server, page, brow
     response = page.goto(f"{base}/dataset/{pkg['name']}/resource/{res['id']}/download/people.csv")
     assert response.status in (403, 404)
     # the unit's admin still sees it, and shows it again after review
-    admin = _person(browser, base, world.unit_admin)
+    admin = person(browser, base, world.unit_admin)
     admin.goto(f"{base}/report/")
     admin.locator(".molisa-report-list a").first.click()
     admin.get_by_role("button", name="Hiện lại tài nguyên").click()
