@@ -127,7 +127,11 @@ def get_translated(next_helper, data_dict, field):
 
 @tk.chained_helper
 def humanize_entity_type(next_helper, entity_type: str, object_type: str, purpose: str):
-    """The ministry's organizations are its units."""
+    """The ministry's organizations are its units; WikiMolisa's community
+    datasets are named as datasets (CKAN's translated wording), the page
+    marking them as community data."""
     if entity_type == "organization" and purpose in ("main nav", "page title", "facet label"):
         return tk._("Units")
+    if entity_type == "package" and object_type == "community":
+        object_type = "dataset"
     return next_helper(entity_type, object_type, purpose)

@@ -91,3 +91,11 @@ def test_the_queue_and_the_decision_and_the_mark_in_search_results(app, world):
     assert item["dataset"]["title"] in results and "Dữ liệu cộng đồng (WikiMolisa)" in results
     assert "Nothing awaits moderation." in _html(app, "/en/wikimolisa/moderation",
                                                  user=world.moderator)
+
+
+@pytest.mark.req("R14.3")
+def test_the_community_search_and_form_are_named_in_vietnamese(app, world):
+    page = _html(app, "/community/")
+    assert "Search Communitys" not in page and "Tìm" in page
+    form = _html(app, "/community/new", user=world.sysadmin)
+    assert "Create Community" not in form
