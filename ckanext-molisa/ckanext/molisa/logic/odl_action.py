@@ -12,6 +12,7 @@ from ckanext.molisa.logic import odl_schema as schema
 from ckanext.molisa.logic.odl_auth import is_manager
 from ckanext.molisa.model import odl_dictization as dictization
 from ckanext.molisa.model import odl_queries as queries
+from ckanext.molisa.logic.base import commit as _commit, validate as _validate
 from ckanext.molisa.model.odl import (DRAFT, ENTRY_FIELDS, IN_FORCE, SUPERSEDED,
                                       VERSION_FIELDS, Entry, Version, now)
 
@@ -20,21 +21,9 @@ def today() -> datetime.date:
     return datetime.date.today()
 
 
-def _validate(data_dict, sch, context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
 def _user_id(context) -> str | None:
     user = model.User.get(context.get("user") or "")
     return user.id if user else None
-
-
-def _commit(context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
 
 
 def _version(id_: str) -> Version:

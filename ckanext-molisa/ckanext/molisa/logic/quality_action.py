@@ -11,13 +11,7 @@ from ckanext.molisa.logic import quality_schema as schema
 from ckanext.molisa.logic.quality_auth import may_see_cells
 from ckanext.molisa.model import quality as qmodel
 from ckanext.molisa.quality import tables
-
-
-def _validate(data_dict, sch, context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
+from ckanext.molisa.logic.base import validate as _validate
 
 
 def molisa_quality_sweep(context, data_dict):

@@ -18,22 +18,11 @@ from ckanext.molisa.model.report import (ACKNOWLEDGED, BROKEN_LINK, CLOSED, DATA
                                          NEW, NOT_AN_ERROR, PERSONAL_DATA, PRIVATE_TYPES,
                                          RESOLVED, Hidden, Message, Report, now)
 from ckanext.molisa.reports import attachments, deadlines, hiding, mail, throttle
+from ckanext.molisa.logic.base import validate as _validate, commit as _commit
 
 
 def today() -> datetime.date:
     return datetime.date.today()
-
-
-def _validate(data_dict, sch, context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _commit(context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
 
 
 def _report(id_: str) -> Report:

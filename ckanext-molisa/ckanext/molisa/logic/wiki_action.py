@@ -21,20 +21,9 @@ from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
 from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Reuse, Submission, now
 from ckanext.molisa.reports import deadlines, throttle
 from ckanext.molisa.wiki import mail, scan, verification
+from ckanext.molisa.logic.base import validate as _validate, commit as _commit
 
 TYPE = "community"
-
-
-def _validate(data_dict, sch, context) -> dict[str, Any]:
-    data, errors = tk.navl_validate(dict(data_dict or {}), sch, context)
-    if errors:
-        raise tk.ValidationError(errors)
-    return data
-
-
-def _commit(context) -> None:
-    if not context.get("defer_commit"):
-        model.repo.commit()
 
 
 def _audit(context, action: str, submission: Submission, **extra) -> None:
