@@ -7,7 +7,7 @@ that ``make test`` starts. What the suites share lives in
 server, browser and web server), the database reset, the audit reader and the
 data builders.
 """
-pytest_plugins = ["ckanext.molisa.testing.requirements", "ckanext.molisa.testing.smtp",
+pytest_plugins = ["ckanext.molisa.testing.plugin_loading", "ckanext.molisa.testing.requirements", "ckanext.molisa.testing.smtp",
                   "ckanext.molisa.testing.browser", "ckanext.molisa_identity.tests.server"]
 import os
 
@@ -27,6 +27,23 @@ def pytest_configure(config):
         if not os.path.exists(own):
             raise pytest.UsageError(f"{own} is missing: run the suite through scripts/test.sh")
         config.option.ckan_ini = own
+
+
+def pytest_collection_modifyitems(config, items):
+    """The order in which a parallel run hands out its test modules (make
+    test passes ``--no-loadscope-reorder``, so xdist keeps this order): the
+    modules marked ``long_running`` first, then the others by their number of
+    tests, most first. Handed out last, a module of several minutes (the leak
+    scanner, the fuzz test) ran alone at the end while the other worker had
+    nothing left to do. The tests of a module keep their own order."""
+    modules: dict[str, list] = {}
+    for item in items:
+        modules.setdefault(item.nodeid.split("::", 1)[0], []).append(item)
+
+    def weight(tests):
+        return (not any(t.get_closest_marker("long_running") for t in tests), -len(tests))
+
+    items[:] = [t for tests in sorted(modules.values(), key=weight) for t in tests]
 
 
 @pytest.fixture(scope="session")

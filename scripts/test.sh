@@ -52,7 +52,7 @@ rm -f "$RESULTS/last-run.json"
 set +e
 if [ "$WORKERS" -gt 1 ]; then
     # --durations: the slowest tests in the log, to keep the run's time in view
-    "$VENV/bin/pytest" --ckan-ini="$TEST_INI" -n "$WORKERS" --dist loadfile -m "not serial" \
+    "$VENV/bin/pytest" --ckan-ini="$TEST_INI" -n "$WORKERS" --dist loadfile --no-loadscope-reorder -m "not serial" \
         --durations=25 --durations-min=5 "$@" 2>&1 | tee "$RESULTS/pytest.log"
     status="${PIPESTATUS[0]}"
     step "Running the tests that must run alone"

@@ -19,6 +19,8 @@ import ckan.tests.factories as factories
 import ckan.tests.helpers as helpers
 from ckan import model
 
+from . import solr
+
 HERE = os.path.dirname(__file__)
 LEVELS = ("open", "default_shared", "special_request", "internal")
 
@@ -134,7 +136,12 @@ def _forget() -> None:
 
 def build_world() -> World:
     """Two units, their people and a dataset at each access level (with an
-    uploaded CSV and its rows in the DataStore)."""
+    uploaded CSV and its rows in the DataStore), indexed with one commit."""
+    with solr.one_commit():
+        return _world()
+
+
+def _world() -> World:
     sysadmin = factories.SysadminWithToken(email="admin@molisa.example.vn")
     unit_admin = factories.UserWithToken(name="unit-admin", email="admin.btxh@molisa.example.vn")
     unit_editor = factories.UserWithToken(name="unit-editor")

@@ -25,7 +25,7 @@ import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-pytestmark = [pytest.mark.usefixtures("with_plugins")]
+pytestmark = [pytest.mark.usefixtures("with_plugins"), pytest.mark.long_running]
 
 #: hypothesis examples per test, calls per example, tests: 20,000 calls in all
 EXAMPLES = int(os.environ.get("MOLISA_FUZZ_EXAMPLES", "500"))

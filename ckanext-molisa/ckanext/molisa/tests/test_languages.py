@@ -26,7 +26,7 @@ from ckanext.molisa.testing.factories import csv_upload, meritorious_dataset
 from ckanext.molisa.testing.routes import RoutePool
 from ckanext.molisa.tests import language_crawl
 
-pytestmark = [pytest.mark.usefixtures("with_plugins")]
+pytestmark = [pytest.mark.usefixtures("with_plugins"), pytest.mark.long_running]
 
 
 @pytest.fixture(scope="module")

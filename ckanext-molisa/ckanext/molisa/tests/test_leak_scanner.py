@@ -42,7 +42,7 @@ from ckan import model
 
 from ckanext.molisa.tests import leak_scanner as scanner
 
-pytestmark = [pytest.mark.usefixtures("with_plugins")]
+pytestmark = [pytest.mark.usefixtures("with_plugins"), pytest.mark.long_running]
 
 
 @pytest.mark.req("R4.3", "R12.1", "R17.1", "R18.4")
