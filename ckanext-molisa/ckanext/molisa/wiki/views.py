@@ -3,8 +3,10 @@ datasets), the short form (``/wikimolisa/new``), the submitter's list
 (``/wikimolisa/mine``), the moderators' queue (``/wikimolisa/moderation``),
 the form of a reuse (``/wikimolisa/reuse/new?dataset=<name>``) and its
 moderation (``/wikimolisa/reuse/<id>/moderate``), the e-mail verification link (``/wikimolisa/verify/<token>``), a
-submission's page with its scan report and the moderators' decision form
-(``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``) and a file of it (``/wikimolisa/<id>/file/<resource
+submission's page with its scan report, its history and the moderators'
+decision form (``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``), the
+submitter's edit of a submission returned for changes
+(``/wikimolisa/<id>/edit``) and a file of it (``/wikimolisa/<id>/file/<resource
 id>``: a quarantined one for moderators only). Thin callers of the
 ``molisa_wiki_*`` actions."""
 from __future__ import annotations
@@ -64,6 +66,40 @@ def new():
     from ckanext.molisa.logic.wiki_schema import open_licences
     return tk.render("molisa_wiki/form.html", dict(
         data=data, errors=errors, licences=open_licences(),
+        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                       for k, v in errors.items()}))
+
+
+def edit(id: str):
+    """The submitter changes a submission returned for changes and sends it
+    again (``molisa_wiki_submission_update``)."""
+    context = contexts.request_context()
+    submission = _call("molisa_wiki_show", {"id": id[:200]})
+    try:
+        tk.check_access("molisa_wiki_submission_update", context, {"id": submission["id"]})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    dataset = submission["dataset"] or {}
+    data: dict[str, Any] = {k: dataset.get(k) or "" for k in ("title", "notes", "source",
+                                                               "license_id")}
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {key: request.form.get(key, "") for key in data}
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        try:
+            tk.get_action("molisa_wiki_submission_update")(
+                contexts.request_context(), dict(data, id=submission["id"], files=files))
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        except tk.NotAuthorized as exc:
+            return tk.abort(403, str(exc))
+        else:
+            tk.h.flash_success(tk._("Thank you: your changes have been checked and sent "
+                                    "to WikiMolisa's moderators again."))
+            return tk.redirect_to("molisa_wiki.read", id=submission["id"])
+    from ckanext.molisa.logic.wiki_schema import open_licences
+    return tk.render("molisa_wiki/form.html", dict(
+        data=data, errors=errors, licences=open_licences(), item=submission,
         error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
                        for k, v in errors.items()}))
 
@@ -172,6 +208,8 @@ molisa_wiki.add_url_rule("/wikimolisa/new", view_func=new, endpoint="new",
 molisa_wiki.add_url_rule("/wikimolisa/verify/<token>", view_func=verify, endpoint="verify")
 molisa_wiki.add_url_rule("/wikimolisa/moderation", view_func=moderation,
                          endpoint="moderation")
+molisa_wiki.add_url_rule("/wikimolisa/<id>/edit", view_func=edit, endpoint="edit",
+                         methods=["GET", "POST"])
 molisa_wiki.add_url_rule("/wikimolisa/<id>/moderate", view_func=moderate, endpoint="moderate",
                          methods=["POST"])
 molisa_wiki.add_url_rule("/wikimolisa/reuse/new", view_func=reuse_new, endpoint="reuse_new",
