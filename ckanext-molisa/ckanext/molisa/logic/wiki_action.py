@@ -85,6 +85,25 @@ def _split(data_dict) -> tuple[list, dict[str, Any]]:
     return uploads, text
 
 
+def _checked(context, text: dict[str, Any], fields: dict, uploads: list,
+             files_required: bool) -> tuple[dict[str, Any], list, dict[str, list[str]]]:
+    """The text validated and the files checked (type, size), every error
+    collected per field: (data, prepared files, errors)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        data = _validate(text, fields, context)
+    except tk.ValidationError as exc:
+        errors.update(exc.error_dict)
+        data = {}
+    prepared: list = []
+    if uploads or files_required:
+        try:
+            prepared = scan.check_files(uploads)
+        except tk.ValidationError as exc:
+            errors.update(exc.error_dict)
+    return data, prepared, errors
+
+
 def _note(submission: Submission, user: Optional[model.User], action: str, **extra) -> None:
     """One step in the submission's history."""
     entry = {"action": action, "at": now().isoformat(), "by": user.id if user else None}
@@ -157,17 +176,8 @@ def molisa_wiki_submit(context, data_dict):
     """
     tk.check_access("molisa_wiki_submit", context, data_dict)
     uploads, text = _split(data_dict)
-    errors: dict[str, list[str]] = {}
-    try:
-        data = _validate(text, schema.molisa_wiki_submit(), context)
-    except tk.ValidationError as exc:
-        errors.update(exc.error_dict)
-        data = {}
-    try:
-        prepared = scan.check_files(uploads)
-    except tk.ValidationError as exc:
-        errors.update(exc.error_dict)
-        prepared = []
+    data, prepared, errors = _checked(context, text, schema.molisa_wiki_submit(), uploads,
+                                      files_required=True)
     if data:
         for field, messages in scan.spam_errors(data["title"], data["notes"]).items():
             errors.setdefault(field, []).extend(messages)
@@ -234,18 +244,8 @@ def molisa_wiki_submission_update(context, data_dict):
     """
     tk.check_access("molisa_wiki_submission_update", context, data_dict)
     uploads, text = _split(data_dict)
-    errors: dict[str, list[str]] = {}
-    try:
-        data = _validate(text, schema.molisa_wiki_submission_update(), context)
-    except tk.ValidationError as exc:
-        errors.update(exc.error_dict)
-        data = {}
-    prepared: list = []
-    if uploads:
-        try:
-            prepared = scan.check_files(uploads)
-        except tk.ValidationError as exc:
-            errors.update(exc.error_dict)
+    data, prepared, errors = _checked(context, text, schema.molisa_wiki_submission_update(),
+                                      uploads, files_required=False)
     submission = submission_of(data_dict)
     if submission is None:
         raise tk.ObjectNotFound(tk._("No such community dataset."))
@@ -457,7 +457,8 @@ def user_update(next_action, context, data_dict):
     link, as at registration. An address a sysadmin sets for someone else,
     or the portal's own processes (the e-ID login), is trusted."""
     value = data_dict.get("id") if isinstance(data_dict, dict) else None
-    account = model.User.get(value) if isinstance(value, str) and value else None
+    account = model.User.get(value) if isinstance(value, str) and 0 < len(value) <= 200 \
+        else None
     before = (account.email or "").strip().lower() if account is not None else None
     result = next_action(context, data_dict)
     account = model.User.get(result.get("id")) if isinstance(result, dict) else None

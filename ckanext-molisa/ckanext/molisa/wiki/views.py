@@ -41,67 +41,57 @@ def mine():
     return tk.render("molisa_wiki/index.html", {"items": items, "mine": True})
 
 
+FIELDS = ("title", "notes", "source", "license_id")
+
+
+def _form(action: str, data: dict[str, Any], extra: dict[str, Any], thanks: str,
+          item: Any = None):
+    """The short form: shown with ``data``, or, posted, sent to ``action``
+    (with ``extra``) and on success the submission's page."""
+    errors: dict[str, Any] = {}
+    if request.method == "POST":
+        data = {key: request.form.get(key, "") for key in FIELDS}
+        files = [f for f in request.files.getlist("files") if f and f.filename]
+        try:
+            submission = tk.get_action(action)(contexts.request_context(),
+                                               dict(data, files=files, **extra))
+        except tk.ValidationError as exc:
+            errors = exc.error_dict
+        except tk.NotAuthorized as exc:
+            return tk.abort(403, str(exc))
+        else:
+            tk.h.flash_success(thanks)
+            return tk.redirect_to("molisa_wiki.read", id=submission["id"])
+    from ckanext.molisa.logic.wiki_schema import open_licences
+    return tk.render("molisa_wiki/form.html", dict(
+        data=data, errors=errors, licences=open_licences(), item=item,
+        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
+                       for k, v in errors.items()}))
+
+
 def new():
     try:
         tk.check_access("molisa_wiki_submit", contexts.request_context(), {})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc))
-    data: dict[str, Any] = {}
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        data = {key: request.form.get(key, "") for key in ("title", "notes", "source",
-                                                           "license_id")}
-        files = [f for f in request.files.getlist("files") if f and f.filename]
-        try:
-            submission = tk.get_action("molisa_wiki_submit")(
-                contexts.request_context(), dict(data, files=files))
-        except tk.ValidationError as exc:
-            errors = exc.error_dict
-        except tk.NotAuthorized as exc:
-            return tk.abort(403, str(exc))
-        else:
-            tk.h.flash_success(tk._("Thank you: your data has been checked and sent to "
-                                    "WikiMolisa's moderators."))
-            return tk.redirect_to("molisa_wiki.read", id=submission["id"])
-    from ckanext.molisa.logic.wiki_schema import open_licences
-    return tk.render("molisa_wiki/form.html", dict(
-        data=data, errors=errors, licences=open_licences(),
-        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
-                       for k, v in errors.items()}))
+    return _form("molisa_wiki_submit", {}, {}, tk._(
+        "Thank you: your data has been checked and sent to WikiMolisa's moderators."))
 
 
 def edit(id: str):
     """The submitter changes a submission returned for changes and sends it
     again (``molisa_wiki_submission_update``)."""
-    context = contexts.request_context()
     submission = _call("molisa_wiki_show", {"id": id[:200]})
     try:
-        tk.check_access("molisa_wiki_submission_update", context, {"id": submission["id"]})
+        tk.check_access("molisa_wiki_submission_update", contexts.request_context(),
+                        {"id": submission["id"]})
     except tk.NotAuthorized as exc:
         return tk.abort(403, str(exc))
     dataset = submission["dataset"] or {}
-    data: dict[str, Any] = {k: dataset.get(k) or "" for k in ("title", "notes", "source",
-                                                               "license_id")}
-    errors: dict[str, Any] = {}
-    if request.method == "POST":
-        data = {key: request.form.get(key, "") for key in data}
-        files = [f for f in request.files.getlist("files") if f and f.filename]
-        try:
-            tk.get_action("molisa_wiki_submission_update")(
-                contexts.request_context(), dict(data, id=submission["id"], files=files))
-        except tk.ValidationError as exc:
-            errors = exc.error_dict
-        except tk.NotAuthorized as exc:
-            return tk.abort(403, str(exc))
-        else:
-            tk.h.flash_success(tk._("Thank you: your changes have been checked and sent "
-                                    "to WikiMolisa's moderators again."))
-            return tk.redirect_to("molisa_wiki.read", id=submission["id"])
-    from ckanext.molisa.logic.wiki_schema import open_licences
-    return tk.render("molisa_wiki/form.html", dict(
-        data=data, errors=errors, licences=open_licences(), item=submission,
-        error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
-                       for k, v in errors.items()}))
+    return _form("molisa_wiki_submission_update",
+                 {k: dataset.get(k) or "" for k in FIELDS}, {"id": submission["id"]},
+                 tk._("Thank you: your changes have been checked and sent to WikiMolisa's "
+                      "moderators again."), item=submission)
 
 
 def read(id: str):
