@@ -74,7 +74,7 @@ def molisa_sharing_field_label(name: str) -> str:
         "requester_type": tk._("Applicant type"),
         "requester_organization": tk._("Requesting organisation or person"),
         "user_name": tk._("Person who will use the data"),
-        "user_position": tk._("Position"), "user_email": tk._("E-mail"),
+        "user_position": tk._("Position held"), "user_email": tk._("E-mail"),
         "user_phone": tk._("Phone"), "purpose": tk._("Purpose"), "scope": tk._("Scope"),
         "content": tk._("Content"), "period_start": tk._("Period of use from"),
         "period_end": tk._("Period of use until"), "legal_basis": tk._("Legal basis"),

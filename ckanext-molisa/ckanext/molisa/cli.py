@@ -80,8 +80,9 @@ def ensure_sysadmin(name, email, password_file):
         click.echo(f"sysadmin {name} exists")
 
 
-def _sweep(ctx, action: str, data: dict, every: int, what: str) -> None:
-    """Call the sweep ``action`` as the site user once, or every ``every``
+def _sweep(ctx, action, data: dict, every: int, what: str) -> None:
+    """Call the sweep ``action`` (or each of a tuple of them) as the site
+    user once, or every ``every``
     seconds (a failed round is logged and the next one retries), printing
     its counts."""
     import logging
@@ -91,7 +92,10 @@ def _sweep(ctx, action: str, data: dict, every: int, what: str) -> None:
         try:
             # a request context: mail in the portal's language, absolute links
             with ctx.meta["flask_app"].test_request_context():
-                counts = tk.get_action(action)(site_context(ignore_auth=True), data)
+                counts = {}
+                for name in (action if isinstance(action, tuple) else (action,)):
+                    counts.update(tk.get_action(name)(site_context(ignore_auth=True),
+                                                      dict(data)))
             click.echo(" ".join(f"{k}={v}" for k, v in counts.items()))
         except tk.ValidationError as exc:
             raise click.BadParameter(str(exc.error_dict))
@@ -127,8 +131,9 @@ def odl_sweep(ctx, every: int, today):
 def report_sweep(ctx, every: int, today):
     """Reports of problems: remind the units of acknowledgements and
     resolutions falling due, escalate overdue reports to the IT Centre (each
-    once per report, step and due date)."""
-    _sweep(ctx, "molisa_report_sweep", {"today": today} if today else {}, every,
+    once per report, step and due date); WikiMolisa: purge the rejected
+    submissions kept longer than ckanext.molisa.wiki.rejected_keep_days."""
+    _sweep(ctx, ("molisa_report_sweep", "molisa_wiki_sweep"), {"today": today} if today else {}, every,
            "report sweep")
 
 

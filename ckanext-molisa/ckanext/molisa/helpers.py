@@ -19,7 +19,8 @@ from .reports.helpers import (molisa_report_attachment_limits, molisa_report_hou
 from .wiki.helpers import (molisa_wiki_finding, molisa_wiki_is_community,  # noqa: F401
                            molisa_wiki_is_moderator, molisa_wiki_limits,
                            molisa_wiki_reuse_type_label, molisa_wiki_reuses,
-                           molisa_wiki_state_label, molisa_wiki_table_errors)
+                           molisa_wiki_state_label, molisa_wiki_table_errors,
+                           molisa_wiki_step_label, molisa_wiki_fields_label)
 
 __all__ = [
     "molisa_wiki_finding",
@@ -30,6 +31,8 @@ __all__ = [
     "molisa_wiki_reuses",
     "molisa_wiki_state_label",
     "molisa_wiki_table_errors",
+    "molisa_wiki_step_label",
+    "molisa_wiki_fields_label",
     "molisa_codelist_choices",
     "molisa_codelist_label",
     "molisa_other_locale",

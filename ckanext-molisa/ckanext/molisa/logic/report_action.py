@@ -9,7 +9,7 @@ from typing import Any, Optional
 import ckan.plugins.toolkit as tk
 from ckan import model
 
-from ckanext.molisa import audit, units
+from ckanext.molisa import audit
 from ckanext.molisa.logic import report_schema as schema
 from ckanext.molisa.logic.report_auth import handles, is_it_centre, role_of, user_of
 from ckanext.molisa.model import report_dictization as dictization
@@ -17,7 +17,7 @@ from ckanext.molisa.model import report_queries as queries
 from ckanext.molisa.model.report import (ACKNOWLEDGED, BROKEN_LINK, CLOSED, DATA_ERROR, FIXED,
                                          NEW, NOT_AN_ERROR, PERSONAL_DATA, PRIVATE_TYPES,
                                          RESOLVED, Hidden, Message, Report, now)
-from ckanext.molisa.reports import attachments, deadlines, hiding, mail, throttle
+from ckanext.molisa.reports import attachments, deadlines, hiding, mail, routing, throttle
 from ckanext.molisa.logic.base import validate as _validate, commit as _commit
 
 
@@ -178,7 +178,8 @@ def molisa_report_show(context, data_dict):
 @tk.side_effect_free
 def molisa_report_list(context, data_dict):
     """The reports the caller may read, newest first: their own, their
-    units' (admins) and, for the IT Centre, all.
+    units' (admins; community data's for WikiMolisa's moderators) and, for
+    the IT Centre, all.
 
     :param mine: only the caller's own reports (default false)
     :type mine: bool
@@ -191,7 +192,7 @@ def molisa_report_list(context, data_dict):
     tk.check_access("molisa_report_list", context, data_dict)
     data = _validate(data_dict, schema.molisa_report_list(), context)
     user = user_of(context)
-    rows = queries.reports_for(user.id, units.units_administered(user), is_it_centre(user),
+    rows = queries.reports_for(user.id, routing.units_managed(user), is_it_centre(user),
                                mine_only=data.get("mine", False), state=data.get("state"),
                                owner_org=data.get("owner_org"))
     return [dictization.report_dict(r, handler=handles(user, r), with_messages=False)

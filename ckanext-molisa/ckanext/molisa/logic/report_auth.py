@@ -3,10 +3,11 @@ default; sysadmins pass every auth function before it is called.
 
 * Anyone, visitors too, may make a report.
 * A report is read, and answered, by its reporter (a logged-in one), the
-  admins of the unit that manages the dataset, and the IT Centre (the admins
+  admins of the unit that manages the dataset (WikiMolisa's moderators for
+  community data: ``reports/routing.py``), and the IT Centre (the admins
   of ``ckanext.molisa.report.it_centre_unit``) and sysadmins. Nobody else,
   whatever the report's type: an outsider is told it does not exist.
-* The unit's admins and the IT Centre acknowledge and close reports and hide
+* The managing unit and the IT Centre acknowledge and close reports and hide
   or restore a resource; the reporter does not.
 * The statistics are public: only counts and medians per unit.
 """
@@ -43,11 +44,15 @@ def is_it_centre(user: Optional[model.User]) -> bool:
 
 
 def is_unit_admin(user: Optional[model.User], owner_org: Optional[str]) -> bool:
-    return bool(user and owner_org and owner_org in units.units_administered(user))
+    """The managing unit of ``owner_org``'s data: its admins, or WikiMolisa's
+    moderators for community data (``reports/routing.py`` decides)."""
+    from ckanext.molisa.reports import routing
+    return routing.manages(user, owner_org)
 
 
 def handles(user: Optional[model.User], report: Report) -> bool:
-    """The unit's admins and the IT Centre handle a report."""
+    """The managing unit (its admins; the moderators for community data) and
+    the IT Centre handle a report."""
     return is_it_centre(user) or is_unit_admin(user, report.owner_org)
 
 
@@ -62,7 +67,8 @@ def role_of(user: Optional[model.User], report: Report) -> Optional[str]:
     if user is None:
         return None
     if is_unit_admin(user, report.owner_org):
-        return "unit"
+        from ckanext.molisa.reports import routing
+        return routing.unit_role(report.owner_org)
     if is_it_centre(user):
         return "it_centre"
     if report.reporter_id == user.id:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import io
+import logging
 import uuid
 from typing import Any, Optional
 
@@ -18,12 +19,15 @@ from ckanext.molisa import audit, contexts
 from ckanext.molisa.logic import wiki_schema as schema
 from ckanext.molisa.logic.report_auth import user_of
 from ckanext.molisa.logic.wiki_auth import is_moderator, may_see, submission_of
-from ckanext.molisa.model.wiki import PUBLISHED, SUBMITTED, Reuse, Submission, now
+from ckanext.molisa.model.wiki import (CHANGES_REQUESTED, PUBLISHED, SUBMITTED, Reuse,
+                                       Submission, now)
 from ckanext.molisa.reports import deadlines, throttle
-from ckanext.molisa.wiki import mail, scan, verification
+from ckanext.molisa.wiki import files as stored, mail, scan, verification
 from ckanext.molisa.logic.base import validate as _validate, commit as _commit
 
 TYPE = "community"
+
+log = logging.getLogger(__name__)
 
 
 def _audit(context, action: str, submission: Submission, **extra) -> None:
@@ -69,12 +73,93 @@ def _repeated(user_id: str, title: str) -> bool:
         model.Package.title.ilike(title.strip())).first() is not None
 
 
+def _split(data_dict) -> tuple[list, dict[str, Any]]:
+    """The uploaded files (``files``, ``files_2``, ...) and the rest."""
+    data_dict = dict(data_dict or {})
+    uploads = [f for key, value in data_dict.items()
+               if key == scan.FIELD or key.startswith(scan.FIELD + "_")
+               for f in (value if isinstance(value, list) else [value])
+               if hasattr(f, "filename") and hasattr(f, "stream") and f.filename]
+    text = {k: v for k, v in data_dict.items()
+            if k != scan.FIELD and not k.startswith(scan.FIELD + "_")}
+    return uploads, text
+
+
+def _checked(context, text: dict[str, Any], fields: dict, uploads: list,
+             files_required: bool) -> tuple[dict[str, Any], list, dict[str, list[str]]]:
+    """The text validated and the files checked (type, size), every error
+    collected per field: (data, prepared files, errors)."""
+    errors: dict[str, list[str]] = {}
+    try:
+        data = _validate(text, fields, context)
+    except tk.ValidationError as exc:
+        errors.update(exc.error_dict)
+        data = {}
+    prepared: list = []
+    if uploads or files_required:
+        try:
+            prepared = scan.check_files(uploads)
+        except tk.ValidationError as exc:
+            errors.update(exc.error_dict)
+    return data, prepared, errors
+
+
+def _note(submission: Submission, user: Optional[model.User], action: str, **extra) -> None:
+    """One step in the submission's history."""
+    entry = {"action": action, "at": now().isoformat(), "by": user.id if user else None}
+    entry.update({k: v for k, v in extra.items() if v is not None})
+    submission.history = list(submission.history or []) + [entry]
+
+
+def _store(site, package_id: str, prepared, results) -> tuple[list[dict], list[str]]:
+    """The checked files as resources of the dataset, with their scan: (the
+    scan report per file, the quarantined resource ids)."""
+    quarantined, files = [], []
+    for (filename, content, mimetype), result in zip(prepared, results):
+        resource = tk.get_action("resource_create")(dict(site), {
+            "package_id": package_id, "name": filename,
+            "format": scan.extension(filename).upper(),
+            "upload": FileStorage(stream=io.BytesIO(content), filename=filename,
+                                  content_type=mimetype or "application/octet-stream")})
+        if not result["readable"] and not result["personal_data"]:
+            result["personal_data"] = [{"column": None, "category": "unreadable", "row": None}]
+        if result["personal_data"]:
+            quarantined.append(resource["id"])
+        files.append(dict(result, resource_id=resource["id"],
+                          quarantined=bool(result["personal_data"])))
+    return files, quarantined
+
+
+def _failed(exc: Exception) -> tk.ValidationError:
+    """The error the submitter sees when storing the data failed halfway:
+    per field, nothing kept."""
+    messages: list[str] = []
+    if isinstance(exc, tk.ValidationError):
+        for value in (exc.error_dict or {}).values():
+            messages += [str(m) for m in (value if isinstance(value, list) else [value])
+                         if isinstance(m, str)]
+    else:
+        log.exception("A WikiMolisa submission failed while it was stored")
+    messages.append(tk._("The data could not be stored, and nothing of it was kept. "
+                         "Check the files and send them again."))
+    return tk.ValidationError({scan.FIELD: messages})
+
+
+def _purge(site, package_id: Optional[str]) -> None:
+    """Undo a submission that failed halfway: the dataset, its resources,
+    their files and its index entry are purged."""
+    model.Session.rollback()
+    stored.purge(site, package_id)
+
+
 def molisa_wiki_submit(context, data_dict):
     """Submit a community dataset to WikiMolisa. Before any moderator sees
     it, its files are checked (type and size), scanned for personal data (a
     finding quarantines the file), validated as tables (Frictionless) and the
     text is checked for spam signals; the dataset stays private until a
-    moderator publishes it.
+    moderator publishes it. If storing it fails halfway (a file CKAN's store
+    refuses, an error after the dataset was created), nothing is kept: the
+    dataset is purged with its files and the error is given per field.
 
     :param title: the title
     :type title: string
@@ -90,24 +175,9 @@ def molisa_wiki_submit(context, data_dict):
     :rtype: dictionary (the submission, with its scan)
     """
     tk.check_access("molisa_wiki_submit", context, data_dict)
-    data_dict = dict(data_dict or {})
-    uploads = [f for key, value in data_dict.items()
-               if key == scan.FIELD or key.startswith(scan.FIELD + "_")
-               for f in (value if isinstance(value, list) else [value])
-               if hasattr(f, "filename") and hasattr(f, "stream") and f.filename]
-    text = {k: v for k, v in data_dict.items()
-            if k != scan.FIELD and not k.startswith(scan.FIELD + "_")}
-    errors: dict[str, list[str]] = {}
-    try:
-        data = _validate(text, schema.molisa_wiki_submit(), context)
-    except tk.ValidationError as exc:
-        errors.update(exc.error_dict)
-        data = {}
-    try:
-        prepared = scan.check_files(uploads)
-    except tk.ValidationError as exc:
-        errors.update(exc.error_dict)
-        prepared = []
+    uploads, text = _split(data_dict)
+    data, prepared, errors = _checked(context, text, schema.molisa_wiki_submit(), uploads,
+                                      files_required=True)
     if data:
         for field, messages in scan.spam_errors(data["title"], data["notes"]).items():
             errors.setdefault(field, []).extend(messages)
@@ -127,30 +197,106 @@ def molisa_wiki_submit(context, data_dict):
     site = contexts.site_context(ignore_auth=True)
     name = (munge_title_to_name(data["title"])[:80].strip("-") or "du-lieu") + "-" + \
         uuid.uuid4().hex[:8]
-    pkg = tk.get_action("package_create")(dict(site), {
-        "type": TYPE, "name": name, "title": data["title"], "notes": data["notes"],
-        "source": data["source"], "license_id": data["license_id"],
-        "owner_org": org["id"], "private": True})
-    quarantined, files = [], []
-    for (filename, content, mimetype), result in zip(prepared, results):
-        resource = tk.get_action("resource_create")(dict(site), {
-            "package_id": pkg["id"], "name": filename,
-            "format": scan.extension(filename).upper(),
-            "upload": FileStorage(stream=io.BytesIO(content), filename=filename,
-                                  content_type=mimetype or "application/octet-stream")})
-        if not result["readable"] and not result["personal_data"]:
-            result["personal_data"] = [{"column": None, "category": "unreadable", "row": None}]
-        if result["personal_data"]:
-            quarantined.append(resource["id"])
-        files.append(dict(result, resource_id=resource["id"],
-                          quarantined=bool(result["personal_data"])))
-    today = datetime.date.today()
-    submission = Submission(package_id=pkg["id"], submitter_id=user.id, state=SUBMITTED,
-                            due=_due(today), scan={"files": files}, quarantined=quarantined)
-    model.Session.add(submission)
-    model.Session.flush()
-    _audit(context, "submit", submission, quarantined=len(quarantined), files=len(files))
+    package_id = None
+    try:
+        pkg = tk.get_action("package_create")(dict(site), {
+            "type": TYPE, "name": name, "title": data["title"], "notes": data["notes"],
+            "source": data["source"], "license_id": data["license_id"],
+            "owner_org": org["id"], "private": True})
+        package_id = pkg["id"]
+        files, quarantined = _store(site, package_id, prepared, results)
+        today = datetime.date.today()
+        submission = Submission(package_id=package_id, submitter_id=user.id,
+                                state=SUBMITTED, due=_due(today), scan={"files": files},
+                                quarantined=quarantined)
+        _note(submission, user, "submit", files=[f["name"] for f in files])
+        model.Session.add(submission)
+        model.Session.flush()
+        _audit(context, "submit", submission, quarantined=len(quarantined), files=len(files))
+        _commit(context)
+    except Exception as exc:
+        _purge(site, package_id)
+        raise _failed(exc)
+    return _dictize(context, submission)
+
+
+def molisa_wiki_submission_update(context, data_dict):
+    """The submitter (or a moderator) edits a submission the moderators
+    returned with a request for changes, and sends it back to the queue: the
+    same submission and dataset, its history kept (the request and what
+    changed). New files replace the old ones and are scanned again; without
+    files the old ones stay. A field left out stays as it was.
+
+    :param id: the submission's id (or its dataset's id or name)
+    :type id: string
+    :param title: the title (optional)
+    :type title: string
+    :param notes: the description (optional)
+    :type notes: string
+    :param source: where the data comes from (optional)
+    :type source: string
+    :param license_id: an open licence (optional)
+    :type license_id: string
+    :param files: new files replacing the old ones (optional; ``files``,
+        ``files_2``, ...)
+    :type files: uploaded files
+    :rtype: dictionary (the submission, with its scan)
+    """
+    tk.check_access("molisa_wiki_submission_update", context, data_dict)
+    uploads, text = _split(data_dict)
+    data, prepared, errors = _checked(context, text, schema.molisa_wiki_submission_update(),
+                                      uploads, files_required=False)
+    submission = submission_of(data_dict)
+    if submission is None:
+        raise tk.ObjectNotFound(tk._("No such community dataset."))
+    if submission.state != CHANGES_REQUESTED:        # sysadmins skip the auth function
+        raise tk.ValidationError({"id": [tk._(
+            "Only a submission the moderators returned for changes can be edited.")]})
+    pkg = model.Package.get(submission.package_id)
+    current = {"title": pkg.title, "notes": pkg.notes, "source": pkg.extras.get("source"),
+               "license_id": pkg.license_id}
+    changed = [k for k in current if k in data and data[k] != current[k]]
+    if data and not errors.get("title") and not errors.get("notes"):
+        for field, messages in scan.spam_errors(data.get("title", pkg.title),
+                                                data.get("notes", pkg.notes or "")).items():
+            errors.setdefault(field, []).extend(messages)
+    if "title" in changed and not errors.get("title") and \
+            _repeated(submission.submitter_id, data["title"]):
+        errors.setdefault("title", []).append(tk._(
+            "You have already submitted a dataset with this title."))
+    if errors:
+        raise tk.ValidationError(errors)
+    results = [scan.scan_file(name, content) for name, content, _ in prepared]
+    site = contexts.site_context(ignore_auth=True)
+    old_ids = [r.id for r in pkg.resources]          # the active ones
+    before = set(stored.resource_ids(pkg.id))
+    new_ids: list[str] = []
+    try:
+        files, quarantined = _store(site, pkg.id, prepared, results)
+        new_ids = [f["resource_id"] for f in files]
+        if files:
+            for resource_id in old_ids:
+                tk.get_action("resource_delete")(dict(site), {"id": resource_id})
+            submission.scan, submission.quarantined = {"files": files}, quarantined
+        if changed:
+            tk.get_action("package_patch")(dict(site), dict(
+                {k: data[k] for k in changed}, id=pkg.id))
+    except Exception as exc:
+        model.Session.rollback()
+        added = [r for r in stored.resource_ids(pkg.id) if r not in before]
+        for resource_id in added:
+            tk.get_action("resource_delete")(dict(site), {"id": resource_id})
+        stored.remove_stored(set(added) | set(new_ids))
+        raise _failed(exc)
+    user = user_of(context)
+    submission.state, submission.due = SUBMITTED, _due(datetime.date.today())
+    submission.reason = None
+    _note(submission, user, "update", changed=changed,
+          files=[f["name"] for f in files] if files else None)
+    _audit(context, "update", submission, changed=changed, files=len(files))
     _commit(context)
+    if files:
+        stored.remove_stored(old_ids)
     return _dictize(context, submission)
 
 
@@ -176,7 +322,12 @@ def _dictize(context, submission: Submission) -> dict[str, Any]:
     result["scan"] = {"files": files} if (own or moderator) else {}
     result["files"] = [f for f in files if moderator or f["resource_id"] not in quarantined
                        or own]
-    if not (own or moderator):
+    history = result.pop("history", None) or []
+    if own or moderator:
+        result["history"] = [dict(step) if moderator else
+                             {k: v for k, v in step.items() if k != "by"}
+                             for step in history]
+    else:
         result.pop("submitter_id", None)
         result.pop("quarantined", None)
     result["dataset"] = {
@@ -271,7 +422,8 @@ def molisa_wiki_moderate(context, data_dict):
     submission = submission_of(data)
     if submission is None:
         raise tk.ObjectNotFound(tk._("No such community dataset."))
-    _decide(context, submission, data)
+    user = _decide(context, submission, data)
+    _note(submission, user, data["decision"], reason=submission.reason)
     if submission.state == PUBLISHED:
         tk.get_action("package_patch")(contexts.site_context(ignore_auth=True),
                                        {"id": submission.package_id, "private": False})
@@ -294,6 +446,34 @@ def user_create(next_action, context, data_dict):
             verification.mark_unverified(user)
             _commit(context)
             verification.send_link(user)
+    return result
+
+
+@tk.chained_action
+def user_update(next_action, context, data_dict):
+    """CKAN's ``user_update`` (and ``user_patch``); when an account's e-mail
+    address changes, the new address is verified again before the account
+    may submit to WikiMolisa: it is marked unverified and sent the signed
+    link, as at registration. An address a sysadmin sets for someone else,
+    or the portal's own processes (the e-ID login), is trusted."""
+    value = data_dict.get("id") if isinstance(data_dict, dict) else None
+    account = model.User.get(value) if isinstance(value, str) and 0 < len(value) <= 200 \
+        else None
+    before = (account.email or "").strip().lower() if account is not None else None
+    result = next_action(context, data_dict)
+    account = model.User.get(result.get("id")) if isinstance(result, dict) else None
+    if account is None or not account.email or before is None \
+            or account.email.strip().lower() == before:
+        return result
+    changer = user_of(context)
+    if context.get("ignore_auth") or (changer is not None and changer.sysadmin
+                                      and changer.id != account.id):
+        return result
+    verification.mark_unverified(account)
+    audit.record("wiki", "email_changed", actor=context.get("user") or None,
+                 client_addr=throttle.client_addr(), extra={"user_id": account.id})
+    _commit(context)
+    verification.send_link(account, changed=True)
     return result
 
 
@@ -425,15 +605,33 @@ def molisa_wiki_reuse_moderate(context, data_dict):
     return _reuse_dict(context, reuse)
 
 
+def molisa_wiki_sweep(context, data_dict):
+    """Purge the rejected submissions kept longer than
+    ``ckanext.molisa.wiki.rejected_keep_days``: the dataset, its files and
+    the row; an audit event each (``ckan molisa report-sweep`` runs it).
+
+    :param today: the day to sweep for (default today), YYYY-MM-DD
+    :type today: string
+    :rtype: dictionary with the count ``purged``
+    """
+    tk.check_access("molisa_wiki_sweep", context, data_dict)
+    data = _validate(data_dict, schema.molisa_wiki_sweep(), context)
+    from ckanext.molisa.wiki import sweep
+    return sweep.purge_rejected(data.get("today") or datetime.date.today())
+
+
 def get_actions() -> dict[str, Any]:
     return {
+        "molisa_wiki_sweep": molisa_wiki_sweep,
         "molisa_wiki_reuse_create": molisa_wiki_reuse_create,
         "molisa_wiki_reuse_list": molisa_wiki_reuse_list,
         "molisa_wiki_reuse_moderate": molisa_wiki_reuse_moderate,
         "user_create": user_create,
+        "user_update": user_update,
         "molisa_wiki_verify": molisa_wiki_verify,
         "molisa_wiki_moderate": molisa_wiki_moderate,
         "molisa_wiki_submit": molisa_wiki_submit,
+        "molisa_wiki_submission_update": molisa_wiki_submission_update,
         "molisa_wiki_show": molisa_wiki_show,
         "molisa_wiki_list": molisa_wiki_list,
     }

@@ -5,6 +5,9 @@ default; sysadmins pass every auth function before it is called.
   and the members of the units ``ckanext.molisa.wiki.moderator_units`` names.
 * Any logged-in account may submit a community dataset, once its e-mail
   address is confirmed if it registered itself (``wiki/verification.py``).
+* A submission the moderators returned with a request for changes is
+  edited and sent again by its submitter (verified, as to submit) or a
+  moderator; in no other state, by nobody else.
 * A submission that is not published is seen by its submitter (its metadata
   and its own scan report) and the moderators only; anyone else is told it
   does not exist. A published one is seen by everyone.
@@ -24,7 +27,7 @@ from ckan import model
 
 from ckanext.molisa import units
 from ckanext.molisa.logic.report_auth import is_it_centre, user_of
-from ckanext.molisa.model.wiki import PUBLISHED, Submission
+from ckanext.molisa.model.wiki import CHANGES_REQUESTED, PUBLISHED, Submission
 
 
 def is_moderator(user: Optional[model.User]) -> bool:
@@ -75,6 +78,25 @@ def molisa_wiki_submit(context, data_dict):
     if user is None:
         return {"success": False, "msg": tk._("Log in to publish data in WikiMolisa.")}
     if is_unverified(user):
+        return {"success": False, "msg": tk._(
+            "Confirm your e-mail address first: open the link we sent you.")}
+    return {"success": True}
+
+
+def molisa_wiki_submission_update(context, data_dict):
+    from ckanext.molisa.wiki.verification import is_unverified
+    user = user_of(context)
+    submission = submission_of(data_dict)
+    if user is None or submission is None or not may_see(user, submission):
+        return {"success": False, "msg": tk._("No such community dataset.")}
+    moderator = is_moderator(user)
+    if submission.submitter_id != user.id and not moderator:
+        return {"success": False, "msg": tk._(
+            "Only the submitter and the moderators edit a submission.")}
+    if submission.state != CHANGES_REQUESTED:
+        return {"success": False, "msg": tk._(
+            "Only a submission the moderators returned for changes can be edited.")}
+    if not moderator and is_unverified(user):
         return {"success": False, "msg": tk._(
             "Confirm your e-mail address first: open the link we sent you.")}
     return {"success": True}
@@ -165,9 +187,15 @@ def molisa_wiki_reuse_moderate(context, data_dict):
     return molisa_wiki_moderate(context, data_dict)
 
 
+def molisa_wiki_sweep(context, data_dict):
+    return {"success": False, "msg": tk._("Only system administrators run the sweep.")}
+
+
 def get_auth_functions() -> dict[str, Any]:
     return {
+        "molisa_wiki_sweep": molisa_wiki_sweep,
         "molisa_wiki_submit": molisa_wiki_submit,
+        "molisa_wiki_submission_update": molisa_wiki_submission_update,
         "molisa_wiki_show": molisa_wiki_show,
         "molisa_wiki_list": molisa_wiki_list,
         "molisa_wiki_queue": molisa_wiki_queue,

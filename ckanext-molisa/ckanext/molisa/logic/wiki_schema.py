@@ -38,6 +38,18 @@ def molisa_wiki_submit(not_empty):
 
 
 @validator_args
+def molisa_wiki_submission_update(not_empty, ignore_missing, unicode_safe):
+    """The fields the submitter changes; a field left out stays as it was."""
+    return {
+        "id": [not_empty, unicode_safe],
+        "title": [ignore_missing, not_empty, molisa_report_short_text],
+        "notes": [ignore_missing, not_empty, molisa_report_text],
+        "source": [ignore_missing, not_empty, molisa_report_short_text],
+        "license_id": [ignore_missing, not_empty, molisa_wiki_open_licence],
+    }
+
+
+@validator_args
 def molisa_wiki_show(not_empty, unicode_safe):
     return {"id": [not_empty, unicode_safe]}
 
@@ -115,3 +127,9 @@ def molisa_wiki_reuse_create(not_empty, ignore_missing, unicode_safe):
 @validator_args
 def molisa_wiki_reuse_list(ignore_missing, unicode_safe):
     return {"package_id": [ignore_missing, unicode_safe], "queue": [ignore_missing, _mine]}
+
+
+@validator_args
+def molisa_wiki_sweep(ignore_missing):
+    from ckanext.molisa.logic.report_schema import molisa_report_sweep
+    return molisa_report_sweep()

@@ -6,7 +6,8 @@ WikiMolisa organisation and ``private`` until a moderator publishes it; its
 row here says where it stands (``state``), what the scan found (``scan``:
 per file the personal data, the table checks and the spam signals) and which
 of its files are quarantined (``quarantined``: resource ids that nobody but
-moderators may fetch, whatever the dataset's state).
+moderators may fetch, whatever the dataset's state) and the steps it went
+through (``history``: the moderators' requests and the submitter's changes).
 """
 from __future__ import annotations
 
@@ -42,6 +43,9 @@ class MolisaWikiSubmission(tk.BaseModel, _Row):
     decided_at = sa.Column(sa.DateTime(timezone=True))
     decided_by = sa.Column(sa.Text)
     reason = sa.Column(sa.Text)
+    #: each step in order: ``{"action", "at", "by", "reason"?, "changed"?,
+    #: "files"?}`` (submit, request_changes, update, publish, reject)
+    history = sa.Column(JSONB, nullable=False, default=list)
 
 
 #: what a reuse is

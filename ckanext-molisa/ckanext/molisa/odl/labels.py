@@ -19,7 +19,7 @@ def state_label(state: str) -> str:
 
 def version_state_label(state: str) -> str:
     return {
-        "draft": tk._("Draft"),
+        "draft": tk._("Draft version"),
         "in_force": tk._("In force"),
         "superseded": tk._("Superseded"),
     }.get(state, state)

@@ -37,6 +37,7 @@ def role_label(value: str) -> str:
         "reporter": tk._("Reporter"),
         "unit": tk._("Managing unit"),
         "it_centre": tk._("IT Centre"),
+        "moderator": tk._("WikiMolisa moderators"),
     }.get(value, value)
 
 

@@ -2,7 +2,8 @@
 ``ckanext.molisa.mail`` (CKAN's mailer, the real SMTP server), written in
 the portal's language (Vietnamese; the portal keeps no language per person).
 
-* A new report goes to the admins of the unit that manages the dataset;
+* A new report goes to the admins of the unit that manages the dataset (to
+  WikiMolisa's moderators for community data: ``routing.py`` decides);
   reports of personal data exposed and security risks, and reports about no
   dataset (the contact form), go to the IT Centre at once as well
   (``ckanext.molisa.report.it_centre_email``; the sysadmins when unset).
@@ -22,7 +23,7 @@ from ckan import model
 from ckanext.molisa import mail, units
 from ckanext.molisa.model.report import PRIVATE_TYPES, Report
 
-from . import labels
+from . import labels, routing
 
 log = logging.getLogger(__name__)
 
@@ -39,11 +40,11 @@ def goes_to_it_centre(report: Report) -> bool:
 
 
 def handlers(report: Report) -> list[tuple[str, str]]:
-    """The unit's admins, and the IT Centre for its reports."""
-    recipients = list(units.unit_admin_recipients(report.owner_org))
+    """The managing unit, and the IT Centre for its reports."""
+    recipients = routing.unit_recipients(report.owner_org)
     if goes_to_it_centre(report):
         recipients = it_centre_recipients() + recipients
-    return recipients
+    return routing.unique(recipients)
 
 
 def reporter(report: Report) -> list[tuple[str, str]]:
@@ -139,7 +140,7 @@ def reminder(report: Report, step: str, due: Any) -> int:
     text = (tk._("This report is to be acknowledged by {date}.") if step == "ack"
             else tk._("This report is to be resolved by {date}.")).format(date=due.isoformat())
     body = text + "\n\n" + _lines(report, False)
-    return _send(units.unit_admin_recipients(report.owner_org) or it_centre_recipients(),
+    return _send(routing.unit_recipients(report.owner_org) or it_centre_recipients(),
                  _subject(report, tk._("Due on {date}").format(date=due.isoformat())), body)
 
 
@@ -148,6 +149,7 @@ def escalation(report: Report, step: str, due: Any) -> int:
     text = (tk._("This report was not acknowledged by {date}.") if step == "ack"
             else tk._("This report was not resolved by {date}.")).format(date=due.isoformat())
     body = text + "\n\n" + _lines(report, False)
-    recipients = it_centre_recipients() + list(units.unit_admin_recipients(report.owner_org))
+    recipients = routing.unique(it_centre_recipients()
+                                + routing.unit_recipients(report.owner_org))
     return _send(recipients, _subject(report, tk._("Overdue since {date}").format(
         date=due.isoformat())), body)

@@ -12,6 +12,14 @@ def molisa_wiki_state_label(value: str) -> str:
     return labels.state_label(value)
 
 
+def molisa_wiki_step_label(value: str) -> str:
+    return labels.step_label(value)
+
+
+def molisa_wiki_fields_label(values: Any) -> str:
+    return ", ".join(labels.field_label(v) for v in (values or []) if isinstance(v, str))
+
+
 def molisa_wiki_finding(item: dict[str, Any]) -> str:
     return labels.finding(item)
 

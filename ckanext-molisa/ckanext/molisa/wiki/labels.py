@@ -16,6 +16,26 @@ def state_label(value: str) -> str:
     }.get(value, value)
 
 
+def step_label(value: str) -> str:
+    """A step of a submission's history."""
+    return {
+        "submit": tk._("Submitted for moderation"),
+        "update": tk._("Changed and sent again"),
+        "publish": tk._("Published by a moderator"),
+        "request_changes": tk._("A moderator asked for changes"),
+        "reject": tk._("Rejected by a moderator"),
+    }.get(value, value)
+
+
+def field_label(value: str) -> str:
+    return {
+        "title": tk._("Title"),
+        "notes": tk._("Description"),
+        "source": tk._("Source of the data"),
+        "license_id": tk._("Open licence"),
+    }.get(value, value)
+
+
 def category_label(value: str) -> str:
     return {
         "citizen_id": tk._("12-digit identification numbers (CCCD)"),

@@ -7,8 +7,10 @@ unverified in its ``plugin_extras`` and sent a link through the real SMTP
 server: a token signed with the site's secret (``itsdangerous``), naming the
 account and the address, that expires after
 ``ckanext.molisa.wiki.verify_hours``. Following it (``molisa_wiki_verify``)
-clears the mark; an unverified account cannot submit to WikiMolisa. A new
-address (``user_update``) is not re-verified: a known gap.
+clears the mark; an unverified account cannot submit to WikiMolisa. An
+address changed by the account itself (the chained ``user_update``) is
+marked and sent a link the same way; a link for the old address no longer
+verifies, since the token names the address.
 
 Submissions per account per day are counted in Redis through the reports'
 throttle (``ckanext.molisa.wiki.submissions_per_day``).
@@ -77,14 +79,23 @@ def read_token(token: str) -> tuple[Optional[model.User], Optional[str]]:
 
 
 @mail.in_portal_locale
-def send_link(user: model.User) -> int:
+def send_link(user: model.User, changed: bool = False) -> int:
+    """The signed link, to the account's (new) address."""
     url = tk.url_for("molisa_wiki.verify", token=token_for(user), _external=True)
     hours = int(tk.config.get("ckanext.molisa.wiki.verify_hours"))
-    body = "\n".join([
-        tk._("Welcome to the portal. Confirm your e-mail address to publish data in "
-             "WikiMolisa by opening this link within {hours} hours:").format(hours=hours),
-        "", url, "",
-        tk._("If you did not create this account, ignore this message.")])
+    if changed:
+        lines = [tk._("The e-mail address of your account on the portal has been changed to "
+                      "this one. Confirm it by opening this link within {hours} hours; until "
+                      "then you cannot publish data in WikiMolisa:").format(hours=hours),
+                 "", url, "",
+                 tk._("If you did not change it, tell the portal's administrators.")]
+    else:
+        lines = [tk._("Welcome to the portal. Confirm your e-mail address to publish data in "
+                      "WikiMolisa by opening this link within {hours} hours:").format(
+                          hours=hours),
+                 "", url, "",
+                 tk._("If you did not create this account, ignore this message.")]
+    body = "\n".join(lines)
     return mail.send([(user.display_name, user.email)],
                      "[WikiMolisa] " + tk._("Confirm your e-mail address"), body,
                      what="WikiMolisa verification mail")

@@ -3,8 +3,10 @@ datasets), the short form (``/wikimolisa/new``), the submitter's list
 (``/wikimolisa/mine``), the moderators' queue (``/wikimolisa/moderation``),
 the form of a reuse (``/wikimolisa/reuse/new?dataset=<name>``) and its
 moderation (``/wikimolisa/reuse/<id>/moderate``), the e-mail verification link (``/wikimolisa/verify/<token>``), a
-submission's page with its scan report and the moderators' decision form
-(``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``) and a file of it (``/wikimolisa/<id>/file/<resource
+submission's page with its scan report, its history and the moderators'
+decision form (``/wikimolisa/<id>``, ``/wikimolisa/<id>/moderate``), the
+submitter's edit of a submission returned for changes
+(``/wikimolisa/<id>/edit``) and a file of it (``/wikimolisa/<id>/file/<resource
 id>``: a quarantined one for moderators only). Thin callers of the
 ``molisa_wiki_*`` actions."""
 from __future__ import annotations
@@ -39,33 +41,57 @@ def mine():
     return tk.render("molisa_wiki/index.html", {"items": items, "mine": True})
 
 
-def new():
-    try:
-        tk.check_access("molisa_wiki_submit", contexts.request_context(), {})
-    except tk.NotAuthorized as exc:
-        return tk.abort(403, str(exc))
-    data: dict[str, Any] = {}
+FIELDS = ("title", "notes", "source", "license_id")
+
+
+def _form(action: str, data: dict[str, Any], extra: dict[str, Any], thanks: str,
+          item: Any = None):
+    """The short form: shown with ``data``, or, posted, sent to ``action``
+    (with ``extra``) and on success the submission's page."""
     errors: dict[str, Any] = {}
     if request.method == "POST":
-        data = {key: request.form.get(key, "") for key in ("title", "notes", "source",
-                                                           "license_id")}
+        data = {key: request.form.get(key, "") for key in FIELDS}
         files = [f for f in request.files.getlist("files") if f and f.filename]
         try:
-            submission = tk.get_action("molisa_wiki_submit")(
-                contexts.request_context(), dict(data, files=files))
+            submission = tk.get_action(action)(contexts.request_context(),
+                                               dict(data, files=files, **extra))
         except tk.ValidationError as exc:
             errors = exc.error_dict
         except tk.NotAuthorized as exc:
             return tk.abort(403, str(exc))
         else:
-            tk.h.flash_success(tk._("Thank you: your data has been checked and sent to "
-                                    "WikiMolisa's moderators."))
+            tk.h.flash_success(thanks)
             return tk.redirect_to("molisa_wiki.read", id=submission["id"])
     from ckanext.molisa.logic.wiki_schema import open_licences
     return tk.render("molisa_wiki/form.html", dict(
-        data=data, errors=errors, licences=open_licences(),
+        data=data, errors=errors, licences=open_licences(), item=item,
         error_summary={k: "; ".join(map(str, v)) if isinstance(v, list) else str(v)
                        for k, v in errors.items()}))
+
+
+def new():
+    try:
+        tk.check_access("molisa_wiki_submit", contexts.request_context(), {})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    return _form("molisa_wiki_submit", {}, {}, tk._(
+        "Thank you: your data has been checked and sent to WikiMolisa's moderators."))
+
+
+def edit(id: str):
+    """The submitter changes a submission returned for changes and sends it
+    again (``molisa_wiki_submission_update``)."""
+    submission = _call("molisa_wiki_show", {"id": id[:200]})
+    try:
+        tk.check_access("molisa_wiki_submission_update", contexts.request_context(),
+                        {"id": submission["id"]})
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    dataset = submission["dataset"] or {}
+    return _form("molisa_wiki_submission_update",
+                 {k: dataset.get(k) or "" for k in FIELDS}, {"id": submission["id"]},
+                 tk._("Thank you: your changes have been checked and sent to WikiMolisa's "
+                      "moderators again."), item=submission)
 
 
 def read(id: str):
@@ -172,6 +198,8 @@ molisa_wiki.add_url_rule("/wikimolisa/new", view_func=new, endpoint="new",
 molisa_wiki.add_url_rule("/wikimolisa/verify/<token>", view_func=verify, endpoint="verify")
 molisa_wiki.add_url_rule("/wikimolisa/moderation", view_func=moderation,
                          endpoint="moderation")
+molisa_wiki.add_url_rule("/wikimolisa/<id>/edit", view_func=edit, endpoint="edit",
+                         methods=["GET", "POST"])
 molisa_wiki.add_url_rule("/wikimolisa/<id>/moderate", view_func=moderate, endpoint="moderate",
                          methods=["POST"])
 molisa_wiki.add_url_rule("/wikimolisa/reuse/new", view_func=reuse_new, endpoint="reuse_new",

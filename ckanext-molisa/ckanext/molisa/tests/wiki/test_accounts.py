@@ -77,3 +77,30 @@ def test_submissions_per_account_per_day_are_limited(world):
         act(world.citizen, "molisa_wiki_submit", **submission(title="Bảng ba"))
     assert list(err.value.error_dict) == ["account"]
     act(world.neighbour, "molisa_wiki_submit", **submission(title="Bảng ba"))
+
+
+@pytest.mark.req("R14.3")
+def test_a_changed_address_is_verified_again_before_the_account_submits(world, mailbox):
+    from ckanext.molisa.wiki import verification
+    act(world.citizen, "user_patch", id=world.citizen["id"], email="dia.chi.moi@example.vn")
+    with pytest.raises(tk.NotAuthorized) as err:
+        act(world.citizen, "molisa_wiki_submit", **submission())
+    assert "xác nhận địa chỉ thư điện tử" in str(err.value).lower()
+    mailbox.wait_for(1)
+    (message,) = mailbox.to("dia.chi.moi@example.vn")
+    assert "đã được đổi" in message.get_content() and not mailbox.to("cong.dan@example.vn")
+    token = LINK.search(message.get_content()).group(1)
+    # a link for the address before is no longer good: the token names it
+    user = model.User.get(world.citizen["id"])
+    stale = verification._serializer().dumps({"u": user.id, "e": "cong.dan@example.vn"})
+    with pytest.raises(tk.ValidationError):
+        act(None, "molisa_wiki_verify", token=stale)
+    assert act(None, "molisa_wiki_verify", token=token)["verified"]
+    assert act(world.citizen, "molisa_wiki_submit", **submission())["state"] == "submitted"
+    # the same address again, or another field, asks nothing; an address a
+    # sysadmin sets for someone else is trusted
+    act(world.citizen, "user_patch", id=world.citizen["id"], fullname="Công Dân")
+    act(world.sysadmin, "user_patch", id=world.neighbour["id"], email="hang.xom.2@example.vn")
+    assert not verification.is_unverified(model.User.get(world.citizen["id"]))
+    assert not verification.is_unverified(model.User.get(world.neighbour["id"]))
+    assert len(mailbox) == 1
