@@ -307,7 +307,7 @@ start_web() {
     (cd "$ROOT/config" && CKAN_INI="$CL/$name.ini" "$VENV/bin/gunicorn" wsgi:application \
         --bind "127.0.0.1:$port" --workers "$CL_WEB_WORKERS" \
         --worker-class gthread --threads "$CL_WEB_THREADS" --timeout 120 \
-        --pid "$CL_RUN/$name.pid" --daemon \
+        --pid "$CL_RUN/$name.pid" --daemon --capture-output \
         --access-logfile "$CL_LOGS/$name-access.log" --error-logfile "$CL_LOGS/$name.log")
     for _ in $(seq 1 40); do [ -s "$CL_RUN/$name.pid" ] && break; sleep 0.25; done
 }
@@ -423,19 +423,25 @@ stop_all() {
 }
 
 promote() {
-    # The documented failover (docker/README.md): promote the replica, stop the
-    # old primary (it must never take writes again), point every process at
-    # the promoted server, restart the web nodes and the background processes.
+    # The documented failover (docker/README.md), as a planned switchover:
+    # the processes that write stop (the shippers ship what they hold), the
+    # old primary stops cleanly (a fast shutdown streams all its WAL to the
+    # replica first, so nothing committed is lost), the replica is promoted
+    # (pg_ctl promote), every process is pointed at it and started again.
+    # The old primary must never take writes again: its data folder is kept
+    # aside (a new replica is made from the promoted server).
     [ "$(primary_name)" = primary ] || { info "already promoted"; return 0; }
-    step "Promoting the replica (pg_ctl promote) on port $CL_REPLICA_PORT"
-    as_postgres "$PG_BIN/pg_ctl" -D "$(pg_data_of replica)" -w promote >/dev/null
-    pg_ctl_stop primary
-    echo replica > "$PRIMARY_FILE"
-    write_config
     local name
     for name in $BACKGROUND; do stop_pidfile "$name" group; done
-    stop_web web1; start_web web1
-    stop_web web2; start_web web2
+    stop_web web1
+    stop_web web2
+    pg_ctl_stop primary
+    step "Promoting the replica (pg_ctl promote) on port $CL_REPLICA_PORT"
+    as_postgres "$PG_BIN/pg_ctl" -D "$(pg_data_of replica)" -w promote >/dev/null
+    echo replica > "$PRIMARY_FILE"
+    write_config
+    start_web web1
+    start_web web2
     for name in $BACKGROUND; do start_background "$name"; done
     wait_web web1
     wait_web web2

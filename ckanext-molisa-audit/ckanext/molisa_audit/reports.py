@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,6 +10,8 @@ import sqlalchemy as sa
 from ckan import model
 
 from .model import event, rollup
+
+log = logging.getLogger(__name__)
 
 READ_URL = "ckanext.molisa_audit.reports_read_url"
 _engines: dict[str, sa.engine.Engine] = {}
@@ -41,9 +44,19 @@ class _Reader:
 
 
 def _execute(query) -> list:
-    """The rows of one report query, read where the reports read."""
-    with _Reader() as session:
-        return list(session.execute(query))
+    """The rows of one report query, read where the reports read. A read
+    whose connection the replica dropped (it was stopped or restarted) is
+    tried once more: libpq then lands on the primary, or the replica back."""
+    try:
+        with _Reader() as session:
+            return list(session.execute(query))
+    except sa.exc.OperationalError:
+        from ckan.plugins import toolkit as tk
+        if not tk.config.get(READ_URL):
+            raise
+        log.warning("the audit reports' read-only database dropped the connection; reading again")
+        with _Reader() as session:
+            return list(session.execute(query))
 from .model import DURATION_BINS, HIST_COLUMNS
 
 def _zone() -> str:
@@ -96,12 +109,11 @@ def event_list(data: dict[str, Any], scope_orgs: list[str] | None,
                extra_clauses: list | None = None) -> dict[str, Any]:
     clauses = _filters(data, scope_orgs) + (extra_clauses or [])
     where = sa.and_(sa.true(), *clauses)
-    with _Reader() as session:
-        count = session.execute(sa.select(sa.func.count()).select_from(event).where(where)).scalar()
-        query = (sa.select(*[c for c in event.c if c.name not in ("hash",)])
-                 .where(where).order_by(event.c.ts, event.c.batch_id, event.c.seq)
-                 .limit(data.get("limit", 100)).offset(data.get("offset", 0)))
-        return {"count": count, "results": [_row(r) for r in session.execute(query)]}
+    count = _execute(sa.select(sa.func.count()).select_from(event).where(where))[0][0]
+    query = (sa.select(*[c for c in event.c if c.name not in ("hash",)])
+             .where(where).order_by(event.c.ts, event.c.batch_id, event.c.seq)
+             .limit(data.get("limit", 100)).offset(data.get("offset", 0)))
+    return {"count": count, "results": [_row(r) for r in _execute(query)]}
 
 
 def percentile_from_hist(hist: list[int], pct: float) -> float | None:
