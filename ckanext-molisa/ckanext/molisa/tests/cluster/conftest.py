@@ -147,6 +147,13 @@ class Load:
                 else:
                     self.ok += 1
 
+    def more(self, n: int, seconds: float = 300) -> None:
+        """Wait until ``n`` more requests have been answered right (or failed):
+        the drills count answers, never time them."""
+        start = self.ok + len(self.failures)
+        wait_until(f"{n} more requests", seconds,
+                   lambda: self.ok + len(self.failures) >= start + n, interval=0.2)
+
     def __enter__(self):
         for i in range(self.clients):
             t = threading.Thread(target=self._client, args=(i,), daemon=True)

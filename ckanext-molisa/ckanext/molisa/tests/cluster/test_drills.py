@@ -44,9 +44,8 @@ def test_web_node_killed_nginx_serves_every_get_from_the_other(cluster):
     with Load(urls, clients=8) as load:
         time.sleep(3)
         cluster.sh("kill", "web1")
-        time.sleep(8)
+        load.more(60)       # answered after the kill
     assert load.failures == [], load.failures[:10]
-    assert load.ok > 50
     # every answer after the kill came from web2; web1 comes back
     cluster.sh("restart", "web1")
     assert requests.get(f"http://127.0.0.1:{cluster.ports['WEB1']}/api/3/action/status_show",
@@ -80,8 +79,8 @@ def test_solr_node_sigkilled_searches_stay_complete_and_it_recovers(cluster):
         cluster.sh("kill", "solr2")
         time.sleep(25)   # past ZooKeeper's session timeout (15 s): the node is gone for good
         state_while_down = cluster.solr_state()
+        load.more(20)
     assert load.failures == [], load.failures[:10]
-    assert load.ok > 20
     assert all(len(nodes) == 1 for nodes in state_while_down.values()), state_while_down
     cluster.sh("restart", "solr2")
     # the node rejoins and recovers its two replicas (one per shard)
@@ -132,9 +131,8 @@ def test_replica_stopped_reads_fall_back_to_the_primary_then_it_catches_up(clust
     with Load(urls, clients=6, check=full, headers=cluster.headers()) as load:
         time.sleep(3)
         cluster.sh("stop-replica")
-        time.sleep(10)
+        load.more(30)
     assert load.failures == [], load.failures[:10]
-    assert load.ok > 20
     logs = (cluster.log("web1.log") + cluster.log("web2.log"))[len(logs_before) - 1000:]
     assert "the read replica (port" in logs and "reading from the primary" in logs
     assert "WARNI" in logs
