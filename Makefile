@@ -5,7 +5,7 @@
 #   make cluster  the portal as a small cluster on loopback: SolrCloud
 #                 (ZooKeeper + 2 Solr nodes), a PostgreSQL streaming replica,
 #                 two web nodes behind nginx (docker/README.md)
-.PHONY: run test cluster bench-cluster requirements stop status install services bench bench-audit bench-sharing bench-harvest bench-quality i18n clean
+.PHONY: run test cluster requirements stop status install services bench bench-audit bench-sharing bench-harvest bench-quality i18n clean
 
 run:
 	@bash scripts/run.sh
