@@ -1,13 +1,20 @@
 # The MOLISA data portal. The two commands:
 #   make run    bring up the whole portal with demo data at http://127.0.0.1:5000
 #   make test   run the test suite against real PostgreSQL, Solr and Redis
-.PHONY: run test requirements stop status install services bench bench-audit bench-sharing bench-harvest bench-quality i18n clean
+# and a third:
+#   make cluster  the portal as a small cluster on loopback: SolrCloud
+#                 (ZooKeeper + 2 Solr nodes), a PostgreSQL streaming replica,
+#                 two web nodes behind nginx (docker/README.md)
+.PHONY: run test cluster requirements stop status install services bench bench-audit bench-sharing bench-harvest bench-quality i18n clean
 
 run:
 	@bash scripts/run.sh
 
 test:
 	@bash scripts/test.sh
+
+cluster:
+	@bash scripts/cluster.sh start
 
 # Each requirement of the regulation, the tests that prove it and their
 # result in the last run; then the requirements no test proves yet.

@@ -14,7 +14,8 @@ LOGS="$LOCAL/log"
 
 PG_BIN="${PG_BIN:-/usr/lib/postgresql/15/bin}"
 PG_PORT="${MOLISA_PG_PORT:-15432}"
-PG_DATA="$LOCAL/pgdata"
+PG_DATA="${MOLISA_PG_DATA:-$LOCAL/pgdata}"   # make cluster: its own primary
+PG_LOG="${MOLISA_PG_LOG:-$LOCAL/log/postgresql.log}"
 PG_SOCK="$LOCAL/pgsock"
 PG_SUPERUSER="postgres"
 

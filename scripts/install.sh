@@ -14,6 +14,8 @@ command -v msgfmt >/dev/null || need+=(gettext)
 ldconfig -p | grep -q libmagic.so.1 || need+=(libmagic1)
 command -v java >/dev/null || need+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null || need+=(maven)
+# make cluster: nginx in front of the two web nodes
+[ -x /usr/sbin/nginx ] || need+=(nginx-light)
 # the real browser of the end-to-end UI tests, driven by Playwright
 [ -x /usr/bin/chromium ] || need+=(chromium)
 if [ ${#need[@]} -gt 0 ]; then

@@ -40,8 +40,8 @@ pg_start() {
         info "PostgreSQL already running on port $PG_PORT"
     else
         step "Starting PostgreSQL on 127.0.0.1:$PG_PORT"
-        touch "$LOGS/postgresql.log"; chown postgres:postgres "$LOGS/postgresql.log"
-        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$LOGS/postgresql.log" -w -t 60 \
+        touch "$PG_LOG"; chown postgres:postgres "$PG_LOG"
+        as_postgres "$PG_BIN/pg_ctl" -D "$PG_DATA" -l "$PG_LOG" -w -t 60 \
             -o "-p $PG_PORT -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=256MB -c fsync=on" \
             start >/dev/null
     fi
@@ -88,7 +88,10 @@ redis_start() {
     fi
     step "Starting Redis on 127.0.0.1:$REDIS_PORT"
     mkdir -p "$LOCAL/redis"
-    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" --appendonly no \
+    # persistence on (append-only file, fsync every second): queued harvest
+    # jobs and background jobs survive a restart of Redis
+    redis-server --port "$REDIS_PORT" --bind 127.0.0.1 --save "" \
+        --appendonly yes --appendfsync everysec \
         --daemonize yes --pidfile "$RUN/redis.pid" --logfile "$LOGS/redis.log" \
         --dir "$LOCAL/redis"
     wait_for Redis 30 redis-cli -p "$REDIS_PORT" ping
@@ -97,7 +100,7 @@ redis_start() {
 redis_stop() {
     if pid_alive "$RUN/redis.pid"; then
         step "Stopping Redis"
-        redis-cli -p "$REDIS_PORT" shutdown nosave >/dev/null 2>&1 || kill "$(cat "$RUN/redis.pid")"
+        redis-cli -p "$REDIS_PORT" shutdown >/dev/null 2>&1 || kill "$(cat "$RUN/redis.pid")"
         rm -f "$RUN/redis.pid"
     fi
 }
@@ -308,6 +311,9 @@ status() {
 case "${1:-start}" in
     start)  keycloak_start; pg_start; redis_start; solr_start; smtp_start; keycloak_wait ;;
     stop)   keycloak_stop; smtp_stop; solr_stop; redis_stop; pg_stop ;;
+    # PostgreSQL alone (make cluster's primary: MOLISA_PG_DATA, MOLISA_PG_PORT)
+    pg-start) pg_start ;;
+    pg-stop)  pg_stop ;;
     status) status ;;
     *) echo "usage: $0 start|stop|status" >&2; exit 2 ;;
 esac

@@ -1,6 +1,10 @@
 #!/usr/bin/env bash
-# `make stop`: stops what `make run` and `make test` started.
+# `make stop`: stops what `make run`, `make test` and `make cluster` started.
 source "$(dirname "$0")/common.sh"
+# make cluster's processes (and a drill's cluster a test session left behind)
+for dir in "$LOCAL/cluster" "$LOCAL"/test-cluster*; do
+    [ -d "$dir/run" ] && MOLISA_CLUSTER_DIR="$dir" "$ROOT/scripts/cluster.sh" stop
+done
 harvest=()     # the harvest scheduler and consumers, however many make run started
 for pidfile in "$RUN"/harvest-*.pid; do
     [ -e "$pidfile" ] && harvest+=("$(basename "$pidfile" .pid)")

@@ -111,6 +111,16 @@ if [ -z "${MOLISA_DATASTORE_READ_URL:-}" ]; then
 fi
 export MOLISA_DB_URL="${MOLISA_DB_URL:-postgresql://$CKAN_DB_USER:${MOLISA_DB_PASSWORD:-}@$POSTGRES_HOST:$POSTGRES_PORT/$CKAN_DB_NAME}"
 export MOLISA_DATASTORE_WRITE_URL="${MOLISA_DATASTORE_WRITE_URL:-postgresql://$CKAN_DB_USER:${MOLISA_DB_PASSWORD:-}@$POSTGRES_HOST:$POSTGRES_PORT/$DATASTORE_DB_NAME}"
+if [ -n "${DATASTORE_READ_FALLBACK_HOST:-}" ]; then
+    # compose.cluster.yaml: the replica first, the primary as libpq's second
+    # host (a stopped replica costs a logged warning, not an error)
+    read_hosts="host=$DATASTORE_READ_HOST:$DATASTORE_READ_PORT&host=$DATASTORE_READ_FALLBACK_HOST:${DATASTORE_READ_FALLBACK_PORT:-$POSTGRES_PORT}"
+    export MOLISA_DATASTORE_READ_URL="${MOLISA_DATASTORE_READ_URL:-postgresql://$DATASTORE_RO_USER:${MOLISA_DS_RO_PASSWORD:-}@/$DATASTORE_DB_NAME?$read_hosts}"
+    if [ "${MOLISA_AUDIT_REPORTS_ON_REPLICA:-}" = 1 ]; then
+        # CKAN reads CKANEXT__* variables as options: ckanext.molisa_audit.reports_read_url
+        export CKANEXT__MOLISA_AUDIT__REPORTS_READ_URL="postgresql://$CKAN_DB_USER:${MOLISA_DB_PASSWORD:-}@/$CKAN_DB_NAME?$read_hosts"
+    fi
+fi
 export MOLISA_DATASTORE_READ_URL="${MOLISA_DATASTORE_READ_URL:-postgresql://$DATASTORE_RO_USER:${MOLISA_DS_RO_PASSWORD:-}@$DATASTORE_READ_HOST:$DATASTORE_READ_PORT/$DATASTORE_DB_NAME}"
 require_safe_secret MOLISA_SECRET_KEY
 require_safe_secret MOLISA_JWT_SECRET

@@ -40,7 +40,13 @@ def ensure(cur, start: datetime.datetime) -> str:
         return name
     cur.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{name}",))
     if cur.fetchone()[0] is None:
-        cur.execute(f"SELECT {SCHEMA}.molisa_audit_create_partition(%s)", (start,))
+        # one shipper per web node (make cluster): two may want the same
+        # month at once; the lock (held to the end of the transaction) makes
+        # the second wait for the first and then find the partition made
+        cur.execute("SELECT pg_advisory_xact_lock(hashtext('molisa_audit_partitions'))")
+        cur.execute("SELECT to_regclass(%s)", (f"{SCHEMA}.{name}",))
+        if cur.fetchone()[0] is None:
+            cur.execute(f"SELECT {SCHEMA}.molisa_audit_create_partition(%s)", (start,))
     _known.add(name)
     return name
 

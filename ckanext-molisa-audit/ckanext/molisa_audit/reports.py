@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import datetime
+import logging
 from typing import Any
 
 import sqlalchemy as sa
@@ -9,6 +10,53 @@ import sqlalchemy as sa
 from ckan import model
 
 from .model import event, rollup
+
+log = logging.getLogger(__name__)
+
+READ_URL = "ckanext.molisa_audit.reports_read_url"
+_engines: dict[str, sa.engine.Engine] = {}
+
+
+class _Reader:
+    """Where the reports read: the read-only database of
+    ``ckanext.molisa_audit.reports_read_url`` (the streaming replica, with
+    the primary as its second host) when it is set, else CKAN's own session.
+    One connection per report, closed when the report is done."""
+
+    def __init__(self):
+        self.conn = None
+
+    def __enter__(self):
+        from ckan.plugins import toolkit as tk
+        url = tk.config.get(READ_URL)
+        if not url:
+            return model.Session
+        engine = _engines.get(url)
+        if engine is None:
+            engine = _engines[url] = sa.create_engine(url, pool_pre_ping=True, pool_size=2,
+                                                      max_overflow=4)
+        self.conn = engine.connect()
+        return self.conn
+
+    def __exit__(self, *exc):
+        if self.conn is not None:
+            self.conn.close()
+
+
+def _execute(query) -> list:
+    """The rows of one report query, read where the reports read. A read
+    whose connection the replica dropped (it was stopped or restarted) is
+    tried once more: libpq then lands on the primary, or the replica back."""
+    try:
+        with _Reader() as session:
+            return list(session.execute(query))
+    except sa.exc.OperationalError:
+        from ckan.plugins import toolkit as tk
+        if not tk.config.get(READ_URL):
+            raise
+        log.warning("the audit reports' read-only database dropped the connection; reading again")
+        with _Reader() as session:
+            return list(session.execute(query))
 from .model import DURATION_BINS, HIST_COLUMNS
 
 def _zone() -> str:
@@ -61,12 +109,11 @@ def event_list(data: dict[str, Any], scope_orgs: list[str] | None,
                extra_clauses: list | None = None) -> dict[str, Any]:
     clauses = _filters(data, scope_orgs) + (extra_clauses or [])
     where = sa.and_(sa.true(), *clauses)
-    session = model.Session
-    count = session.execute(sa.select(sa.func.count()).select_from(event).where(where)).scalar()
+    count = _execute(sa.select(sa.func.count()).select_from(event).where(where))[0][0]
     query = (sa.select(*[c for c in event.c if c.name not in ("hash",)])
              .where(where).order_by(event.c.ts, event.c.batch_id, event.c.seq)
              .limit(data.get("limit", 100)).offset(data.get("offset", 0)))
-    return {"count": count, "results": [_row(r) for r in session.execute(query)]}
+    return {"count": count, "results": [_row(r) for r in _execute(query)]}
 
 
 def percentile_from_hist(hist: list[int], pct: float) -> float | None:
@@ -145,7 +192,7 @@ def stats(data: dict[str, Any], scope_orgs: list[str] | None) -> dict[str, Any]:
                  .where(rollup.c.dim == dim, rollup.c.hour >= start, rollup.c.hour < end,
                         *([rollup.c.key == one_org] if one_org else []))
                  .group_by(key))
-            for k, n, e, b, *h in model.Session.execute(q):
+            for k, n, e, b, *h in _execute(q):
                 add(k, int(n), int(e), int(b or 0), [int(x) for x in h])
             raw_ranges = [(since, start), (end, until)]
     for lo, hi in raw_ranges:
@@ -188,7 +235,7 @@ def _raw_stats(data, scope_orgs, group_by, add) -> None:
     q = (sa.select(key.label("k"), bins.label("b"), sa.func.count(),
                    sa.func.count().filter(ERROR), sa.func.coalesce(sa.func.sum(event.c.bytes_sent), 0))
          .select_from(source).where(where).group_by(key, bins))
-    for k, b, n, e, nbytes in model.Session.execute(q):
+    for k, b, n, e, nbytes in _execute(q):
         hist = [0] * len(DURATION_BINS)
         # width_bucket: 0 below the first edge ... len(edges) above the last
         hist[min(int(b), len(DURATION_BINS) - 1)] = int(n)
@@ -207,9 +254,9 @@ def live(scope_orgs: list[str] | None, minutes: int = 60) -> dict[str, Any]:
     since = (now - datetime.timedelta(minutes=minutes)).replace(second=0, microsecond=0)
     where = sa.and_(sa.true(), *_filters({"since": since}, scope_orgs))
     minute = sa.func.date_trunc("minute", event.c.ts)
-    rows = model.Session.execute(
+    rows = _execute(
         sa.select(minute, sa.func.count(), sa.func.count().filter(ERROR))
-        .where(where).group_by(minute).order_by(minute)).all()
+        .where(where).group_by(minute).order_by(minute))
     counts = {r[0]: (int(r[1]), int(r[2])) for r in rows}
     series = []
     for i in range(minutes + 1):
@@ -217,10 +264,10 @@ def live(scope_orgs: list[str] | None, minutes: int = 60) -> dict[str, Any]:
         n, e = counts.get(t, (0, 0))
         series.append({"minute": t.isoformat().replace("+00:00", "Z"), "events": n, "errors": e})
     dataset = sa.func.unnest(event.c.datasets).table_valued("d").render_derived()
-    top = model.Session.execute(
+    top = _execute(
         sa.select(dataset.c.d, sa.func.count().label("n"))
         .select_from(event.join(dataset, sa.true())).where(where)
-        .group_by(dataset.c.d).order_by(sa.desc("n")).limit(10)).all()
+        .group_by(dataset.c.d).order_by(sa.desc("n")).limit(10))
     names = dict(model.Session.query(model.Package.id, model.Package.title)
                  .filter(model.Package.id.in_([t[0] for t in top])).all()) if top else {}
     last_minute = series[-2] if len(series) > 1 else series[-1]

@@ -33,6 +33,9 @@ class MolisaPlugin(p.SingletonPlugin, DefaultTranslation):
         tk.add_template_directory(config, "templates")
         tk.add_public_directory(config, "public")
         tk.add_resource("assets", "ckanext-molisa")
+        # a read that falls back from the replica to the primary is logged
+        from . import dbfallback
+        dbfallback.install()
 
     # IMiddleware: input no part of the portal can store is refused first
     def make_middleware(self, app, config):

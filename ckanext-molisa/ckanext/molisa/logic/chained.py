@@ -80,6 +80,24 @@ def activity_diff(next_action, context, data_dict):
     return result
 
 
+@tk.chained_action
+@tk.side_effect_free
+def datastore_search(next_action, context, data_dict):
+    """A DataStore read whose connection the read replica dropped (stopped,
+    restarted: make cluster, docker/compose.cluster.yaml) is tried once
+    more; the pool then connects afresh and libpq lands on the primary, its
+    second host (:mod:`ckanext.molisa.dbfallback` logs the warning)."""
+    import sqlalchemy as sa
+
+    try:
+        return next_action(context, dict(data_dict))
+    except sa.exc.OperationalError:
+        import logging
+        logging.getLogger(__name__).warning(
+            "datastore_search: the read-only database dropped the connection; reading again")
+        return next_action(context, data_dict)
+
+
 def actions() -> dict[str, Any]:
     result = {
         "resource_search": resource_search,
@@ -90,4 +108,7 @@ def actions() -> dict[str, Any]:
     }
     for name in ACTIVITY_LISTS:
         result[name] = _activity_list(name)
+    plugins = tk.config.get("ckan.plugins") or []
+    if "datastore" in (plugins.split() if isinstance(plugins, str) else plugins):
+        result["datastore_search"] = datastore_search
     return result
