@@ -20,7 +20,7 @@ from ckanext.molisa.testing.factories import meritorious_dataset
 
 from .conftest import PG_BIN, ROOT, Load, wait_until
 
-pytestmark = pytest.mark.usefixtures("cluster")
+pytestmark = [pytest.mark.usefixtures("cluster"), pytest.mark.long_running]
 
 JOB_ID = re.compile(r"\b[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}\b")
 
