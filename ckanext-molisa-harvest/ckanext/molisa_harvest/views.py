@@ -75,6 +75,10 @@ def _my_records():
         return tk.abort(403, str(exc) or tk._("Log in with the e-ID to see your data"))
 
 
+def _my_accesses():
+    return tk.get_action("molisa_mydata_accesses")(_context(), {})
+
+
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"   # a person's records: never cached
     return response
@@ -102,8 +106,10 @@ def _anonymous_without_session() -> bool:
 def records():
     if _anonymous_without_session():
         return _to_log_in()
+    result = _my_records()
     return _no_store(make_response(tk.render("molisa_mydata/records.html", {
-        "result": _my_records(), "otp_session": _has_session()})))
+        "result": result, "accesses": _my_accesses()["accesses"],
+        "otp_session": _has_session()})))
 
 
 @molisa_mydata.route("/records.<fmt>")

@@ -9,8 +9,8 @@ from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from .. import connections, health, indexing, mydata, otp, visibility
-from . import dcat, schema
+from .. import accesses, connections, health, indexing, mydata, otp, visibility
+from . import chained, dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
 MAX_HEALTH_JOBS = 100
@@ -163,6 +163,28 @@ def molisa_mydata_records(context, data_dict):
     return mydata.records_for(subject)
 
 
+@tk.side_effect_free
+def molisa_mydata_accesses(context, data_dict):
+    """Who used my data: the reads of the logged-in person's rows by others
+    (a grantee, a default-sharing service, the managing unit, the IT Centre),
+    newest first, for the person whose number is verified (the e-ID or a
+    one-time-password session), never from a parameter; any parameter is
+    ignored. The official who read is never named: the event (the request id
+    of the audit event) leads the unit and the IT Centre to the full event.
+
+    :returns: ``accesses``: each with ``date`` (ISO), ``dataset`` (``name``,
+        ``title``), ``organization``, ``unit`` (the managing unit: ``name``,
+        ``title``), ``basis`` (``grant``, ``service``, ``unit``, ``it_centre``
+        or ``open``), ``purpose``, ``legal_basis``, ``rows`` and ``event``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_accesses", context, data_dict)
+    subject = mydata.subject_for(context)
+    if subject is None:
+        raise tk.NotAuthorized(tk._("Log in with the e-ID to see your data"))
+    return {"accesses": accesses.accesses_of(subject)}
+
+
 def _client_ip() -> str | None:
     from flask import has_request_context
     return tk.request.remote_addr if has_request_context() else None
@@ -241,9 +263,11 @@ def molisa_mydata_otp_end(context, data_dict):
 
 def get_actions() -> dict:
     actions = dict(dcat.get_actions())
+    actions.update(chained.actions())
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
                     "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
                     "molisa_mydata_records": molisa_mydata_records,
+                    "molisa_mydata_accesses": molisa_mydata_accesses,
                     "molisa_mydata_otp_request": molisa_mydata_otp_request,
                     "molisa_mydata_otp_verify": molisa_mydata_otp_verify,
                     "molisa_mydata_otp_end": molisa_mydata_otp_end,

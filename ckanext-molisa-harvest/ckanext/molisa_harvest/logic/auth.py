@@ -12,6 +12,7 @@ from ckan import authz, model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
 from .. import mydata, visibility
+from . import chained
 
 
 def _owner_org(data_dict: dict[str, Any]) -> str | None:
@@ -159,6 +160,13 @@ def molisa_mydata_records(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_sysadmins_check
+@tk.auth_allow_anonymous_access
+def molisa_mydata_accesses(context, data_dict):
+    """Who used my data: the same decision as for the records."""
+    return molisa_mydata_records(context, data_dict)
+
+
 @tk.auth_allow_anonymous_access
 def molisa_mydata_otp_request(context, data_dict):
     """Anyone may ask for a code: it only ever goes to the address the
@@ -180,7 +188,9 @@ def molisa_mydata_otp_end(context, data_dict):
 
 
 def get_auth_functions() -> dict:
-    return {"molisa_harvest_source_health": molisa_harvest_source_health,
+    return {**chained.auth_functions(),
+            "molisa_mydata_accesses": molisa_mydata_accesses,
+            "molisa_harvest_source_health": molisa_harvest_source_health,
             "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
             "molisa_mydata_records": molisa_mydata_records,
             "molisa_mydata_otp_request": molisa_mydata_otp_request,
