@@ -26,7 +26,8 @@ UNIT = "tong-cuc-giao-duc-nghe-nghiep"
 
 
 def _accesses(account):
-    return helpers.call_action("molisa_mydata_accesses", context={"user": account.name},
+    return helpers.call_action("molisa_mydata_accesses",
+                               context={"user": account.name, "ignore_auth": False},
                                pid="x")["accesses"]
 
 
@@ -152,4 +153,5 @@ def test_nobody_else_reads_the_list(harvested):
     for context in ({"user": ""}, {"user": factories.User()["name"]},
                     {"user": factories.Sysadmin()["name"]}):
         with pytest.raises(tk.NotAuthorized):
-            helpers.call_action("molisa_mydata_accesses", context=context, pid=pids[0])
+            helpers.call_action("molisa_mydata_accesses", context=dict(context, ignore_auth=False),
+                                pid=pids[0])
