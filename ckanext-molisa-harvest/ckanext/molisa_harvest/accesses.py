@@ -244,3 +244,18 @@ def accesses_of(subject_hash: str, limit: int = 500) -> list[dict[str, Any]]:
         case = flagged.get(entry["id"])
         entry["case"] = cases.as_dict(case) if case is not None else None
     return out
+
+
+# -- retention -------------------------------------------------------------------------
+
+def delete_before(cutoff, dry_run: bool = False) -> int:
+    """The records older than ``cutoff`` (the audit log's retention, at
+    least 24 months: R15.2) are deleted, by the audit log's archive command;
+    returns how many (would) go."""
+    old = access_table.c.ts < cutoff
+    if dry_run:
+        return model.Session.execute(
+            sa.select(sa.func.count()).select_from(access_table).where(old)).scalar()
+    count = model.Session.execute(access_table.delete().where(old)).rowcount
+    model.repo.commit()
+    return count

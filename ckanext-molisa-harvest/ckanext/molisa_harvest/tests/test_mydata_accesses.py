@@ -10,6 +10,7 @@ import datetime
 import json
 
 import pytest
+import sqlalchemy as sa
 
 import ckan.plugins.toolkit as tk
 import ckan.tests.factories as factories
@@ -155,3 +156,40 @@ def test_nobody_else_reads_the_list(harvested):
         with pytest.raises(tk.NotAuthorized):
             helpers.call_action("molisa_mydata_accesses", context=dict(context, ignore_auth=False),
                                 pid=pids[0])
+
+
+@pytest.mark.req("R15.2")
+def test_access_records_leave_with_the_audit_logs_retention(harvested, ckan_config, tmp_path,
+                                                           monkeypatch):
+    """Kept as long as the audit log (at least 24 months), then deleted by
+    the same archive run that archives the log's old months."""
+    from ckan import model
+
+    from ckanext.molisa_audit import partitions
+
+    from ckanext.molisa_harvest.accesses import access_table
+
+    monkeypatch.setitem(ckan_config, "ckanext.molisa_audit.archive_dir", str(tmp_path))
+    months = int(tk.config["ckanext.molisa_audit.retention_months"])
+    assert months >= 24
+    cutoff = partitions.add_months(
+        partitions.month_start(datetime.datetime.now(datetime.timezone.utc)), -months)
+    day = datetime.timedelta(days=1)
+    model.Session.execute(access_table.insert(), [
+        {"ts": cutoff - day, "subject_hash": "h-old", "package_id": "p", "resource_id": "r",
+         "rows": 1, "basis": "unit"},
+        {"ts": cutoff + day, "subject_hash": "h-young", "package_id": "p", "resource_id": "r",
+         "rows": 1, "basis": "unit"}])
+    model.repo.commit()
+
+    def hashes():
+        return sorted(model.Session.execute(sa.select(access_table.c.subject_hash)).scalars())
+
+    admin = {"user": factories.Sysadmin()["name"], "ignore_auth": False}
+    dry = helpers.call_action("molisa_audit_archive", context=dict(admin), dry_run=True)
+    assert dry["others"] == {"mydata_subject_access_deleted": 1}
+    assert hashes() == ["h-old", "h-young"]
+    done = helpers.call_action("molisa_audit_archive", context=dict(admin))
+    assert done["others"] == {"mydata_subject_access_deleted": 1}
+    # what is younger than the retention, here nearly two years old, stays
+    assert hashes() == ["h-young"]
