@@ -143,8 +143,9 @@ def test_an_unanswered_case_goes_to_the_it_centre_once(app, shared, flagged_entr
     assert _call("molisa_mydata_sweep", None, today=after) == {"escalations": 0}
     assert [e for e in audit.events(channel="report") if e["action"] == "mydata_case_overdue"]
     # nobody calls the sweep over the API
-    with pytest.raises(tk.NotAuthorized):
-        _call("molisa_mydata_sweep", citizen)
+    for who in (citizen, factories.Sysadmin()):
+        with pytest.raises(tk.NotAuthorized):
+            _call("molisa_mydata_sweep", who)
     (listed,) = _call("molisa_mydata_case_list", factories.Sysadmin())["cases"]
     assert listed["escalated"] is True
 
