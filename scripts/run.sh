@@ -130,6 +130,13 @@ else
     nohup "$CKAN" -c "$ini" molisa report-sweep --every 3600 > "$LOGS/report-sweep.log" 2>&1 &
     echo $! > "$RUN/report-sweep.pid"
 fi
+if pid_alive "$RUN/mydata-sweep.pid"; then
+    info "my data sweep already running"
+else
+    step "Starting the my data sweep (overdue cases of \"I don't recognise this\" escalated; hourly)"
+    nohup "$CKAN" -c "$ini" molisa-harvest mydata-sweep --every 3600 > "$LOGS/mydata-sweep.log" 2>&1 &
+    echo $! > "$RUN/mydata-sweep.pid"
+fi
 # one gather consumer, MOLISA_HARVEST_FETCH_CONSUMERS fetch consumers (default 2)
 fetchers="${MOLISA_HARVEST_FETCH_CONSUMERS:-2}"
 for name in gather $(seq -f "fetch-%g" 1 "$fetchers"); do

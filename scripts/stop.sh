@@ -9,7 +9,7 @@ harvest=()     # the harvest scheduler and consumers, however many make run star
 for pidfile in "$RUN"/harvest-*.pid; do
     [ -e "$pidfile" ] && harvest+=("$(basename "$pidfile" .pid)")
 done
-for name in web worker audit-shipper sharing-sweep odl-sweep quality-sweep report-sweep "${harvest[@]}"; do
+for name in web worker audit-shipper sharing-sweep odl-sweep quality-sweep report-sweep mydata-sweep "${harvest[@]}"; do
     if pid_alive "$RUN/$name.pid"; then
         step "Stopping $name"
         pid="$(cat "$RUN/$name.pid")"

@@ -1,6 +1,9 @@
 """``ckan molisa-audit archive``: whole monthly partitions older than the
 retention period go to compressed files with a checksum manifest, are read
-back and counted, and only then dropped. A younger partition is refused."""
+back and counted, and only then dropped. A younger partition is refused.
+Plugins that keep records beside the log (``IMolisaAudit.molisa_audit_archive``:
+harvest's subject-access records) remove theirs of the same age in the same
+run."""
 from __future__ import annotations
 
 import datetime
@@ -10,8 +13,10 @@ import json
 import os
 from typing import Any
 
+import ckan.plugins as plugins
 import ckan.plugins.toolkit as tk
 from . import db, partitions, recorder
+from .interfaces import IMolisaAudit
 from .model import ARCHIVE, SCHEMA
 
 MIN_RETENTION_MONTHS = 24
@@ -61,7 +66,13 @@ def archive(partition: str | None = None, now: datetime.datetime | None = None,
             done.append(_archive_one(conn, cur, directory, name, start, end))
     finally:
         conn.close()
-    return {"archived": done, "kept": kept}
+    others: dict[str, Any] = {}
+    if partition is None:
+        # the records other plugins keep beside the log, with the same retention
+        cutoff = partitions.add_months(partitions.month_start(now), -retention_months())
+        for plugin in plugins.PluginImplementations(IMolisaAudit):
+            others.update(plugin.molisa_audit_archive(cutoff, dry_run) or {})
+    return {"archived": done, "kept": kept, "others": others}
 
 
 def _archive_one(conn, cur, directory, name, start, end) -> dict[str, Any]:

@@ -94,6 +94,8 @@ def archive(partition, dry_run):
     for item in result["archived"]:
         click.echo(json.dumps(item, ensure_ascii=False))
     click.echo(f"{len(result['archived'])} archived, {len(result['kept'])} kept")
+    for name, count in sorted((result.get("others") or {}).items()):
+        click.echo(f"{name}: {count}")
 
 
 @molisa_audit.command()

@@ -20,3 +20,12 @@ class IMolisaAudit(Interface):
         sharing grant a request used, in ``connection_account`` or ``extra``).
         Called before the event is spooled; must not raise."""
         return event
+
+    def molisa_audit_archive(self, cutoff, dry_run: bool) -> dict[str, Any]:
+        """Called by the archive command (``ckan molisa-audit archive``,
+        without ``--partition``) with the moment before which records are
+        older than the log's retention period (``retention_months``, at
+        least 24): the plugin removes or archives its own records of that
+        age (all of them with ``dry_run`` false; only counts them with it)
+        and returns counts to report. Must not raise for lack of records."""
+        return {}

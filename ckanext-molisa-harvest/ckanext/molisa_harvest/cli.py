@@ -93,3 +93,16 @@ def consumer(stage: str):
     from . import queueing
 
     queueing.consume(stage)
+
+
+@molisa_harvest.command("mydata-sweep")
+@click.option("--every", type=int, default=0,
+              help="Repeat every N seconds (0: run once). make run starts it with 3600.")
+@click.option("--today", default=None, help="Sweep as on this day (YYYY-MM-DD).")
+@click.pass_context
+def mydata_sweep(ctx, every: int, today):
+    """My data: cases of "I don't recognise this" past their due date without
+    an answer are escalated to the IT Centre (each once)."""
+    from ckanext.molisa.cli import _sweep   # the kernel's loop of every sweep command
+    _sweep(ctx, "molisa_mydata_sweep", {"today": today} if today else {}, every,
+           "my data sweep")

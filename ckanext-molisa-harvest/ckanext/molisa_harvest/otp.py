@@ -19,7 +19,11 @@ Everything lives in Redis under the site's prefix, and expires by itself:
 The answer to a request is the same whether or not the number is known: a
 challenge, and where the code went in masked form; for an unknown number the
 masked address is a decoy derived from the number (the same each time) and no
-mail leaves. The number itself is never stored or logged.
+mail leaves. The mail is a background job (RQ on the project's Redis, the
+default queue that ``scripts/run.sh``'s worker serves), enqueued for an
+unknown number too (a job that sends nothing), so that the time of the answer
+does not say whether the number is in the data. The number itself is never
+stored or logged.
 """
 from __future__ import annotations
 
@@ -129,10 +133,22 @@ def request_code(pid: str, ip: str | None) -> dict[str, Any]:
     conn.hset(key, mapping={"s": digest if address else "", "c": _code_digest(challenge, code),
                             "a": 0})
     conn.expire(key, ttl)
-    if address:
-        _send(address, code, ttl // 60)
+    # the mail leaves in a background job, enqueued whether or not the
+    # number is known (a job that sends nothing for an unknown one): the
+    # answer takes the same time either way, never the SMTP server's
+    tk.enqueue_job(send_code_job, [address, code if address else None, ttl // 60],
+                   title="molisa my data one-time password",
+                   rq_kwargs={"result_ttl": 0, "failure_ttl": ttl})
     return {"challenge": challenge, "sent_to": mask(address) if address else _decoy(digest),
             "expires_in": ttl}
+
+
+def send_code_job(address: str | None, code: str | None, minutes: int) -> None:
+    """The background job of :func:`request_code`: the code's mail, or
+    nothing for a number the sector data does not hold. The job is deleted
+    once done (``result_ttl`` 0), and a failed one when the code expires."""
+    if address and code:
+        _send(address, code, minutes)
 
 
 @mail.in_portal_locale

@@ -9,7 +9,8 @@ from ckan.lib.plugins import DefaultPermissionLabels, DefaultTranslation
 
 from ckanext.molisa import redact
 from ckanext.molisa.interfaces import IMolisaVisibility
-from ckanext.molisa_harvest import facets, helpers, visibility
+from ckanext.molisa_audit.interfaces import IMolisaAudit
+from ckanext.molisa_harvest import accesses, facets, helpers, visibility
 from ckanext.molisa_harvest.logic import action, auth, validators
 
 
@@ -29,6 +30,7 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     p.implements(p.IPermissionLabels)
     p.implements(p.IFacets, inherit=True)
     p.implements(IMolisaVisibility)
+    p.implements(IMolisaAudit, inherit=True)
 
     def i18n_domain(self):
         return "ckanext-molisa-harvest"
@@ -46,6 +48,11 @@ class MolisaHarvestPlugin(p.SingletonPlugin, DefaultTranslation):
     def molisa_visible_dataset(self, context, pkg_dict, snapshot=False):
         if "harvest" in (pkg_dict.get("type"), pkg_dict.get("dataset_type")):
             visibility.visible_source(context, pkg_dict)
+
+    # IMolisaAudit: the subject-access records ("who used my data") leave
+    # with the audit log's retention, in the same archive run (R15.2)
+    def molisa_audit_archive(self, cutoff, dry_run):
+        return {"mydata_subject_access_deleted": accesses.delete_before(cutoff, dry_run)}
 
     # IPackageController: only what may be seen is searchable
     def before_dataset_index(self, pkg_dict):

@@ -75,6 +75,10 @@ def _my_records():
         return tk.abort(403, str(exc) or tk._("Log in with the e-ID to see your data"))
 
 
+def _my_accesses():
+    return tk.get_action("molisa_mydata_accesses")(_context(), {})
+
+
 def _no_store(response):
     response.headers["Cache-Control"] = "no-store"   # a person's records: never cached
     return response
@@ -102,8 +106,57 @@ def _anonymous_without_session() -> bool:
 def records():
     if _anonymous_without_session():
         return _to_log_in()
+    result = _my_records()
     return _no_store(make_response(tk.render("molisa_mydata/records.html", {
-        "result": _my_records(), "otp_session": _has_session()})))
+        "result": result, "accesses": _my_accesses()["accesses"],
+        "otp_session": _has_session()})))
+
+
+@molisa_mydata.route("/flag/<access_id>", methods=["POST"])
+def flag(access_id: str):
+    """"I don't recognise this" on one entry of the person's list."""
+    if _anonymous_without_session():
+        return _to_log_in()
+    try:
+        tk.get_action("molisa_mydata_flag_create")(_context(), {
+            "access_id": access_id, "note": tk.request.form.get("note", "")[:5000] or None})
+        tk.h.flash_success(tk._("Thank you: the managing unit has been asked to explain this "
+                                "use of your data. Its answer will appear here."))
+    except tk.ValidationError as exc:
+        tk.h.flash_error(" ".join(str(m) for v in _errors(exc).values() for m in v))
+    except tk.ObjectNotFound as exc:
+        return tk.abort(404, str(exc))
+    except tk.NotAuthorized as exc:
+        return tk.abort(403, str(exc))
+    return tk.redirect_to("molisa_mydata.records", _anchor="mydata-accesses")
+
+
+@molisa_mydata.route("/cases")
+def cases():
+    """The cases of the caller's units (the IT Centre: all), with the
+    answer form."""
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", next=tk.request.full_path)
+    result = call_for_page("molisa_mydata_case_list", {},
+                           forbidden=tk._("Not authorized to see this page"),
+                           not_found=tk._("No such case."))
+    return _no_store(make_response(tk.render("molisa_mydata/cases.html",
+                                             {"cases": result["cases"]})))
+
+
+@molisa_mydata.route("/cases/<id>/answer", methods=["POST"])
+def case_answer(id: str):
+    if not tk.current_user.is_authenticated:
+        return tk.redirect_to("user.login", next=tk.request.full_path)
+    try:
+        call_for_page("molisa_mydata_case_answer",
+                      {"id": id, "answer": tk.request.form.get("answer", "")},
+                      forbidden=tk._("Not authorized to see this page"),
+                      not_found=tk._("No such case."))
+        tk.h.flash_success(tk._("The person sees your answer on their My data page."))
+    except tk.ValidationError as exc:
+        tk.h.flash_error(" ".join(str(m) for v in _errors(exc).values() for m in v))
+    return tk.redirect_to("molisa_mydata.cases")
 
 
 @molisa_mydata.route("/records.<fmt>")

@@ -2,6 +2,7 @@
 now. ``get_actions`` also returns the DCAT output actions of ``logic.dcat``."""
 from __future__ import annotations
 
+import datetime
 from typing import Any
 
 import ckan.plugins.toolkit as tk
@@ -9,8 +10,8 @@ from ckan import model
 from ckanext.harvest.logic import HarvestJobExists, HarvestSourceInactiveError
 from ckanext.harvest.model import HarvestJob, HarvestSource
 
-from .. import connections, health, indexing, mydata, otp, visibility
-from . import dcat, schema
+from .. import accesses, cases, connections, health, indexing, mydata, otp, visibility
+from . import chained, dcat, schema
 
 HEALTH_JOBS_OPTION = "ckanext.molisa_harvest.health_jobs"
 MAX_HEALTH_JOBS = 100
@@ -163,6 +164,97 @@ def molisa_mydata_records(context, data_dict):
     return mydata.records_for(subject)
 
 
+@tk.side_effect_free
+def molisa_mydata_accesses(context, data_dict):
+    """Who used my data: the reads of the logged-in person's rows by others
+    (a grantee, a default-sharing service, the managing unit, the IT Centre),
+    newest first, for the person whose number is verified (the e-ID or a
+    one-time-password session), never from a parameter; any parameter is
+    ignored. The official who read is never named: the event (the request id
+    of the audit event) leads the unit and the IT Centre to the full event.
+
+    :returns: ``accesses``: each with ``date`` (ISO), ``dataset`` (``name``,
+        ``title``), ``organization``, ``unit`` (the managing unit: ``name``,
+        ``title``), ``basis`` (``grant``, ``service``, ``unit``, ``it_centre``
+        or ``open``), ``purpose``, ``legal_basis``, ``rows`` and ``event``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_accesses", context, data_dict)
+    subject = mydata.subject_for(context)
+    if subject is None:
+        raise tk.NotAuthorized(tk._("Log in with the e-ID to see your data"))
+    return {"accesses": accesses.accesses_of(subject)}
+
+
+def molisa_mydata_flag_create(context, data_dict):
+    """"I don't recognise this": the logged-in person flags one entry of their
+    "who used my data" list; a case opens for the unit that manages the
+    dataset (due in 2 working days), which is told by mail.
+
+    :param access_id: the entry's ``id`` (from ``molisa_mydata_accesses``)
+    :type access_id: int
+    :param note: what the person wants to say (optional)
+    :type note: string
+    :returns: the case: ``id``, ``state`` (``open``), ``created``, ``due``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_flag_create", context, data_dict)
+    subject = mydata.subject_for(context)
+    if subject is None:
+        raise tk.NotAuthorized(tk._("Log in with the e-ID to see your data"))
+    data, errors = tk.navl_validate(data_dict, schema.mydata_flag_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    return cases.open_case(subject, data["access_id"], data.get("note"))
+
+
+@tk.side_effect_free
+def molisa_mydata_case_list(context, data_dict):
+    """The cases opened by people's flags that the caller handles: the
+    admins of the managing units (theirs), the IT Centre (all).
+
+    :returns: ``cases``: each with ``id``, ``state``, ``created``, ``due``,
+        ``note``, ``answer``, ``dataset``, ``event`` (the audit event's
+        request id), ``escalated``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_case_list", context, data_dict)
+    return {"cases": cases.for_handler(model.User.get(context["user"]))}
+
+
+def molisa_mydata_case_answer(context, data_dict):
+    """The managing unit (or the IT Centre) answers a case; the person sees
+    the answer beside the entry.
+
+    :param id: the case
+    :type id: string
+    :param answer: the answer
+    :type answer: string
+    :rtype: dictionary (the case)
+    """
+    data, errors = tk.navl_validate(data_dict, schema.mydata_case_answer_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    tk.check_access("molisa_mydata_case_answer", context, data)
+    return cases.answer(data["id"], model.User.get(context["user"]), data["answer"])
+
+
+def molisa_mydata_sweep(context, data_dict):
+    """Cases past their due date without an answer go to the IT Centre, once
+    each (``ckan molisa-harvest mydata-sweep``).
+
+    :param today: the day to sweep for (ISO date; default today)
+    :returns: ``escalations``
+    :rtype: dictionary
+    """
+    tk.check_access("molisa_mydata_sweep", context, data_dict)
+    data, errors = tk.navl_validate(data_dict, schema.mydata_sweep_schema(), context)
+    if errors:
+        raise tk.ValidationError(errors)
+    today = data.get("today")
+    return cases.sweep(today.date() if today else datetime.date.today())
+
+
 def _client_ip() -> str | None:
     from flask import has_request_context
     return tk.request.remote_addr if has_request_context() else None
@@ -241,9 +333,15 @@ def molisa_mydata_otp_end(context, data_dict):
 
 def get_actions() -> dict:
     actions = dict(dcat.get_actions())
+    actions.update(chained.actions())
     actions.update({"molisa_harvest_source_health": molisa_harvest_source_health,
                     "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
                     "molisa_mydata_records": molisa_mydata_records,
+                    "molisa_mydata_accesses": molisa_mydata_accesses,
+                    "molisa_mydata_flag_create": molisa_mydata_flag_create,
+                    "molisa_mydata_case_list": molisa_mydata_case_list,
+                    "molisa_mydata_case_answer": molisa_mydata_case_answer,
+                    "molisa_mydata_sweep": molisa_mydata_sweep,
                     "molisa_mydata_otp_request": molisa_mydata_otp_request,
                     "molisa_mydata_otp_verify": molisa_mydata_otp_verify,
                     "molisa_mydata_otp_end": molisa_mydata_otp_end,

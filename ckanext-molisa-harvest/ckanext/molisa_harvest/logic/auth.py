@@ -11,7 +11,10 @@ import ckan.plugins.toolkit as tk
 from ckan import authz, model
 from ckanext.harvest.model import HarvestJob, HarvestObject
 
-from .. import mydata, visibility
+from ckanext.molisa import units
+
+from .. import cases, mydata, visibility
+from . import chained
 
 
 def _owner_org(data_dict: dict[str, Any]) -> str | None:
@@ -159,6 +162,52 @@ def molisa_mydata_records(context, data_dict):
     return {"success": True}
 
 
+@tk.auth_sysadmins_check
+@tk.auth_allow_anonymous_access
+def molisa_mydata_accesses(context, data_dict):
+    """Who used my data: the same decision as for the records."""
+    return molisa_mydata_records(context, data_dict)
+
+
+@tk.auth_sysadmins_check
+@tk.auth_allow_anonymous_access
+def molisa_mydata_flag_create(context, data_dict):
+    """Flagging an entry of one's own list: the same decision as for the
+    records (the entry must then be the person's own)."""
+    return molisa_mydata_records(context, data_dict)
+
+
+def _handler(context):
+    user = model.User.get(context.get("user") or "")
+    return user if user is not None and user.state == "active" else None
+
+
+def molisa_mydata_case_list(context, data_dict):
+    """The IT Centre and the admins of a unit."""
+    user = _handler(context)
+    if user is None or not (user.sysadmin or units.units_administered(user)):
+        return {"success": False, "msg": tk._("Only the managing units' admins and the IT "
+                                              "Centre handle these cases")}
+    return {"success": True}
+
+
+def molisa_mydata_case_answer(context, data_dict):
+    """The IT Centre and the admins of the case's managing unit."""
+    case = cases.get(data_dict.get("id") if isinstance(data_dict, dict) else None)
+    if case is None or not cases.may_handle(_handler(context), case.owner_org):
+        return {"success": False, "msg": tk._("Only the managing units' admins and the IT "
+                                              "Centre handle these cases")}
+    return {"success": True}
+
+
+@tk.auth_sysadmins_check
+def molisa_mydata_sweep(context, data_dict):
+    """The sweep command only (it calls with ignore_auth); not even a
+    sysadmin over the API (a ``today`` in the future would escalate cases
+    before their time)."""
+    return {"success": False, "msg": tk._("Only the portal's sweep runs this")}
+
+
 @tk.auth_allow_anonymous_access
 def molisa_mydata_otp_request(context, data_dict):
     """Anyone may ask for a code: it only ever goes to the address the
@@ -180,7 +229,13 @@ def molisa_mydata_otp_end(context, data_dict):
 
 
 def get_auth_functions() -> dict:
-    return {"molisa_harvest_source_health": molisa_harvest_source_health,
+    return {**chained.auth_functions(),
+            "molisa_mydata_accesses": molisa_mydata_accesses,
+            "molisa_mydata_flag_create": molisa_mydata_flag_create,
+            "molisa_mydata_case_list": molisa_mydata_case_list,
+            "molisa_mydata_case_answer": molisa_mydata_case_answer,
+            "molisa_mydata_sweep": molisa_mydata_sweep,
+            "molisa_harvest_source_health": molisa_harvest_source_health,
             "molisa_harvest_source_run_now": molisa_harvest_source_run_now,
             "molisa_mydata_records": molisa_mydata_records,
             "molisa_mydata_otp_request": molisa_mydata_otp_request,

@@ -33,7 +33,21 @@ def molisa_harvest_otp_challenge(value):
     return value
 
 
+def molisa_harvest_entry_id(value):
+    """The number of an entry of "who used my data"."""
+    if isinstance(value, bool):
+        raise tk.Invalid(tk._("Must be the number of an entry of your list."))
+    try:
+        number = int(value.strip() if isinstance(value, str) else value)
+    except (TypeError, ValueError):
+        raise tk.Invalid(tk._("Must be the number of an entry of your list."))
+    if not 0 < number < 2 ** 63:
+        raise tk.Invalid(tk._("Must be the number of an entry of your list."))
+    return number
+
+
 def get_validators() -> dict:
-    return {"molisa_harvest_personal_number": molisa_harvest_personal_number,
+    return {"molisa_harvest_entry_id": molisa_harvest_entry_id,
+            "molisa_harvest_personal_number": molisa_harvest_personal_number,
             "molisa_harvest_otp_code": molisa_harvest_otp_code,
             "molisa_harvest_otp_challenge": molisa_harvest_otp_challenge}
