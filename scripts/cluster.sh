@@ -75,9 +75,20 @@ pg_ctl_start() {
     fi
     step "Starting PostgreSQL $name on 127.0.0.1:$port"
     touch "$CL_LOGS/pg-$name.log"; chown postgres:postgres "$CL_LOGS/pg-$name.log"
-    as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$CL_LOGS/pg-$name.log" -w -t 120 \
-        -o "-p $port -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB" \
-        start >/dev/null
+    local try
+    for try in 1 2; do
+        if as_postgres "$PG_BIN/pg_ctl" -D "$data" -l "$CL_LOGS/pg-$name.log" -w -t 120 \
+            -o "-p $port -k $PG_SOCK -c listen_addresses=127.0.0.1 -c max_connections=200 -c shared_buffers=128MB" \
+            start >/dev/null; then
+            return 0
+        fi
+        # seen once in a clean-clone test run (the replica, under load): the
+        # log's end says why; one more try before giving up
+        echo "PostgreSQL $name did not start (try $try); the end of its log:" >&2
+        tail -n 20 "$CL_LOGS/pg-$name.log" >&2
+        sleep 2
+    done
+    return 1
 }
 
 pg_ctl_stop() {
